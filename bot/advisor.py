@@ -1,0 +1,57 @@
+"""The one entry point every edge (CLI, Slack) uses: text in, Answer out.
+
+    advisor = Advisor.from_directory()
+    answer = advisor.advise("should our billing API be a container?")
+
+An Advisor is built once at start-up (knowledge loaded and checked, rules
+compiled) and is safe to share between threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+from typing import Iterable
+
+from .answering.answer import Answer
+from .answering.compose import AnswerComposer, FactSet
+from .knowledge import DEFAULT_DIRECTORY, KnowledgeBase, load_knowledge
+from .reasoning.engine import RuleEngine
+from .reasoning.trace import Trace
+from .understanding.question import FactFinding, Question
+from .understanding.reader import QuestionReader
+
+TRACE_CACHE_SIZE = 4096
+
+
+class Advisor:
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.knowledge = knowledge
+        self._reader = QuestionReader(knowledge)
+        self._engine = RuleEngine(knowledge)
+        # Rules are deterministic: the same facts always give the same trace, and
+        # one question re-runs the rules for every fact it could flip.
+        self._reason = lru_cache(maxsize=TRACE_CACHE_SIZE)(self._run_rules)
+        self._composer = AnswerComposer(knowledge, self._reason)
+
+    @classmethod
+    def from_directory(cls, directory: str = DEFAULT_DIRECTORY) -> "Advisor":
+        return cls(load_knowledge(directory))
+
+    def _run_rules(self, facts: FactSet) -> Trace:
+        return self._engine.run(dict(sorted(facts)))
+
+    def understand(self, text: str) -> Question:
+        return self._reader.read(text)
+
+    def advise(self, text: str, earlier: Iterable[FactFinding] = (), earlier_subject: str | None = None) -> Answer:
+        """Answer `text`. `earlier` holds the facts said before in the same
+        conversation; what `text` says about a fact replaces what was said before."""
+        question = self._reader.read(text)
+        earlier = tuple(earlier)
+        if earlier and question.intent != "compare":
+            said_now = {f.fact for f in question.facts}
+            merged = tuple(f for f in earlier if f.fact not in said_now) + question.facts
+            intent = "recommend" if merged else question.intent
+            question = replace(question, facts=merged, intent=intent, subject=question.subject or earlier_subject)
+        return self._composer.compose(question)

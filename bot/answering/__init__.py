@@ -1,0 +1,1 @@
+"""Fired rules -> Answer: verdict, confidence, reasons, trade-off, what would change it."""

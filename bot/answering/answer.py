@@ -1,0 +1,61 @@
+"""The bot's answer to one question, before it is rendered for a terminal, JSON or Slack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from ..knowledge.model import ClarifyingQuestion, DifferenceRow
+from ..understanding.question import Question
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    text: str  # the rule's `because`
+    source: str  # article section id
+    source_title: str
+    evidence: tuple[str, ...]  # the user's words behind it
+    leans: str  # container | vm | hybrid
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    """Re-running the rules with one fact changed gives another verdict."""
+
+    fact: str
+    label: str  # the fact's label, "runs code you do not trust"
+    value: bool  # the value that would change the verdict
+    verdict: str
+
+    @property
+    def text(self) -> str:
+        return f"{'with' if self.value else 'without'} \u201c{self.label}\u201d \u2192 {self.verdict}"
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    """One fired rule, for the full "why?"."""
+
+    rule: str
+    because: str
+    source: str
+    matched: tuple[tuple[str, bool], ...]
+    derived: tuple[str, ...]
+    weights: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: Question
+    verdict: str | None  # container | vm | hybrid | unknown; None for compare and help
+    confidence: str | None  # high | medium | low; None for compare and help
+    headline: str
+    scores: Mapping[str, int]
+    reasons: tuple[Reason, ...]
+    trade_off: str | None
+    trade_off_source: str | None
+    would_change_if: tuple[VerdictChange, ...]
+    clarify: tuple[ClarifyingQuestion, ...]
+    rows: tuple[DifferenceRow, ...]
+    chain: tuple[ChainStep, ...]

@@ -1,0 +1,180 @@
+"""Question + the rules' trace -> Answer: verdict, reasons walked back to the
+user's words, trade-off, what would change the verdict, the question to ask."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Callable, Iterable, Mapping
+
+from ..knowledge.model import KnowledgeBase
+from ..reasoning.trace import Firing, Trace
+from ..understanding.question import Question
+from .answer import Answer, ChainStep, Reason, VerdictChange
+from .scoring import confidence_of, scores, verdict_of
+
+FactSet = frozenset[tuple[str, bool]]
+Reasoner = Callable[[FactSet], Trace]
+
+MAX_REASONS = 3
+MAX_CHANGES = 4
+MAX_ROWS = 3
+HELP_HEADLINE = "I say whether a workload should run in containers or virtual machines, and why."
+HELP_EXAMPLES = (
+    "should our billing API be a container?",
+    "CI build agents that run untrusted pull requests: containers or VMs?",
+    "we need CentOS 6 and a custom kernel module",
+    "startup time?",
+    "isolation: containers vs VMs?",
+)
+
+
+class AnswerComposer:
+    def __init__(self, knowledge: KnowledgeBase, reason: Reasoner) -> None:
+        self._knowledge = knowledge
+        self._reason = reason
+        self._rules = {rule.id: rule for rule in knowledge.rules}
+
+    def compose(self, question: Question) -> Answer:
+        if question.intent == "help":
+            return self._plain(question, HELP_HEADLINE, ())
+        if question.intent == "compare":
+            rows = self._rows(question.dimensions) or self._knowledge.rows
+            title = ", ".join(row.dimension for row in rows) if len(rows) < len(self._knowledge.rows) else "Key Differences"
+            return self._plain(question, f"Containers vs VMs: {title}", rows)
+        return self._recommend(question)
+
+    def _plain(self, question: Question, headline: str, rows: Iterable) -> Answer:
+        return Answer(question, None, None, headline, MappingProxyType({}), (), None, None, (), (), tuple(rows), ())
+
+    def _recommend(self, question: Question) -> Answer:
+        facts = question.fact_values()
+        trace = self._reason(frozenset(facts.items()))
+        totals = scores(trace, self._rules)
+        verdict = verdict_of(totals)
+        walk = _ChainWalk(trace, self._rules, facts)
+        reasons = self._reasons(walk, verdict, question)
+        behind = {fact for reason in reasons for fact in walk.input_facts_of(reason.rule)}
+        confidence = confidence_of(totals, verdict, len(behind))
+        changes = self._changes(facts, verdict)
+        clarify = ()
+        if verdict == "unknown" or confidence != "high":
+            asked = next((q for q in self._knowledge.clarify if any(c.fact == q.fact and c.value for c in changes if c.fact not in facts)), None)
+            clarify = (asked,) if asked else ()
+        text = self._knowledge.verdicts[verdict]
+        cited = [reason.source for reason in reasons] + [firing_source for firing_source in walk.sources()]
+        return Answer(
+            question=question,
+            verdict=verdict,
+            confidence=confidence,
+            headline=text.headline,
+            scores=MappingProxyType(totals),
+            reasons=reasons,
+            trade_off=text.trade_off,
+            trade_off_source=text.source,
+            would_change_if=changes[:MAX_CHANGES],
+            clarify=clarify,
+            rows=self._rows([*question.dimensions, *cited])[:MAX_ROWS],
+            chain=tuple(
+                ChainStep(f.rule, self._rules[f.rule].because, self._rules[f.rule].source, f.matched, f.derived, self._rules[f.rule].weights)
+                for f in trace.firings
+            ),
+        )
+
+    def _reasons(self, walk: "_ChainWalk", verdict: str, question: Question) -> tuple[Reason, ...]:
+        evidence = {(f.fact, f.value): f.evidence for f in question.facts}
+        candidates = []
+        for firing in walk.first_level():
+            leans, strength = walk.lean(firing)
+            rule = self._rules[firing.rule]
+            words = tuple(evidence[m] for m in firing.matched if m in evidence)
+            reason = Reason(rule.id, rule.because, rule.source, self._knowledge.sections[rule.source].title, words, leans)
+            if strength > 0:
+                candidates.append((strength, reason))
+        candidates.sort(key=lambda pair: -pair[0])
+        if verdict in ("container", "vm"):
+            return tuple(reason for _, reason in candidates if reason.leans == verdict)[:MAX_REASONS]
+        if verdict == "hybrid":
+            picked = [next(r for _, r in candidates if r.leans == side) for side in ("vm", "container") if any(r.leans == side for _, r in candidates)]
+            hybrid = walk.weighted_towards("hybrid")
+            if hybrid is not None:
+                rule = self._rules[hybrid.rule]
+                words = tuple(w for r in picked for w in r.evidence)
+                picked.append(Reason(rule.id, rule.because, rule.source, self._knowledge.sections[rule.source].title, words, "hybrid"))
+            return tuple(picked)[:MAX_REASONS]
+        return ()
+
+    def _changes(self, facts: Mapping[str, bool], verdict: str) -> tuple[VerdictChange, ...]:
+        """Re-run the rules with each known fact flipped, then each askable unknown
+        fact set, and keep those that give another verdict."""
+        trials = [(fact, not value) for fact, value in facts.items() if not self._knowledge.facts[fact].derived]
+        trials += [(q.fact, True) for q in self._knowledge.clarify if q.fact not in facts]
+        changes = []
+        for fact, value in trials:
+            changed = dict(facts)
+            changed[fact] = value
+            other = verdict_of(scores(self._reason(frozenset(changed.items())), self._rules))
+            if other != verdict:
+                changes.append(VerdictChange(fact, self._knowledge.facts[fact].label, value, other))
+        return tuple(changes)
+
+    def _rows(self, sections: Iterable[str]) -> tuple:
+        wanted = list(dict.fromkeys(sections))
+        by_section = {row.section: row for row in self._knowledge.rows}
+        return tuple(by_section[s] for s in wanted if s in by_section)
+
+
+class _ChainWalk:
+    """Walks the fired rules back to the user's facts and forward to the weights."""
+
+    def __init__(self, trace: Trace, rules: Mapping, inputs: Mapping[str, bool]) -> None:
+        self._firings = trace.firings
+        self._rules = rules
+        self._inputs = {(fact, value) for fact, value in inputs.items()}
+        self._consumers: dict[str, list[Firing]] = {}
+        self._derivers: dict[str, list[Firing]] = {}
+        for firing in trace.firings:
+            for fact, _ in firing.matched:
+                self._consumers.setdefault(fact, []).append(firing)
+            for fact in firing.derived:
+                self._derivers.setdefault(fact, []).append(firing)
+
+    def first_level(self) -> list[Firing]:
+        return [f for f in self._firings if f.matched and all(m in self._inputs for m in f.matched)]
+
+    def sources(self) -> list[str]:
+        return [self._rules[f.rule].source for f in self._firings]
+
+    def weighted_towards(self, verdict: str) -> Firing | None:
+        return next((f for f in self._firings if verdict in self._rules[f.rule].weights), None)
+
+    def lean(self, start: Firing) -> tuple[str, int]:
+        """Which of container/vm a firing's consequences weigh towards, and how much."""
+        totals = {"container": 0, "vm": 0}
+        seen, stack = set(), [start]
+        while stack:
+            firing = stack.pop()
+            if firing.rule in seen:
+                continue
+            seen.add(firing.rule)
+            for verdict, weight in self._rules[firing.rule].weights.items():
+                if verdict in totals:
+                    totals[verdict] += weight
+            for fact in firing.derived:
+                stack.extend(self._consumers.get(fact, ()))
+        leans = max(totals, key=lambda v: totals[v])
+        return leans, totals[leans]
+
+    def input_facts_of(self, rule_id: str) -> set[tuple[str, bool]]:
+        found, seen = set(), set()
+        stack = [f for f in self._firings if f.rule == rule_id]
+        while stack:
+            firing = stack.pop()
+            if firing.rule in seen:
+                continue
+            seen.add(firing.rule)
+            for matched in firing.matched:
+                if matched in self._inputs:
+                    found.add(matched)
+                else:
+                    stack.extend(self._derivers.get(matched[0], ()))
+        return found

@@ -1,0 +1,1 @@
+"""Facts -> fired rules, through the durable_rules forward-chaining engine."""

@@ -1,0 +1,1 @@
+"""Answers rendered for people and programs: terminal text, JSON, Slack Block Kit."""

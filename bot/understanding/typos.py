@@ -1,0 +1,27 @@
+"""Correct small typos ("contianer", "microservce", "shoud") towards the words the
+knowledge base knows, with rapidfuzz's optimal-string-alignment distance (a
+transposition counts as one edit)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+MIN_LENGTH = 4
+
+
+class TypoCorrector:
+    def __init__(self, vocabulary: Iterable[str], common_words: Iterable[str]) -> None:
+        self._known = frozenset(vocabulary) | frozenset(common_words)
+        self._targets = sorted(w for w in vocabulary if len(w) >= MIN_LENGTH and w.isalpha())
+        self.correct = lru_cache(maxsize=65536)(self._correct)
+
+    def _correct(self, word: str) -> str:
+        if word in self._known or len(word) < MIN_LENGTH or not word.isascii() or not word.isalpha():
+            return word
+        allowed = 1 if len(word) < 8 else 2
+        best = process.extractOne(word, self._targets, scorer=OSA.distance, score_cutoff=allowed)
+        return best[0] if best else word
