@@ -25,18 +25,19 @@ TRACE_CACHE_SIZE = 4096
 
 
 class Advisor:
-    def __init__(self, knowledge: KnowledgeBase) -> None:
+    def __init__(self, knowledge: KnowledgeBase, cache_size: int = TRACE_CACHE_SIZE) -> None:
         self.knowledge = knowledge
         self._reader = QuestionReader(knowledge)
         self._engine = RuleEngine(knowledge)
         # Rules are deterministic: the same facts always give the same trace, and
         # one question re-runs the rules for every fact it could flip.
-        self._reason = lru_cache(maxsize=TRACE_CACHE_SIZE)(self._run_rules)
+        # cache_size=0 sends every run to the engine (tests and benchmarks use it).
+        self._reason = lru_cache(maxsize=cache_size)(self._run_rules)
         self._composer = AnswerComposer(knowledge, self._reason)
 
     @classmethod
-    def from_directory(cls, directory: str = DEFAULT_DIRECTORY) -> "Advisor":
-        return cls(load_knowledge(directory))
+    def from_directory(cls, directory: str = DEFAULT_DIRECTORY, cache_size: int = TRACE_CACHE_SIZE) -> "Advisor":
+        return cls(load_knowledge(directory), cache_size)
 
     def _run_rules(self, facts: FactSet) -> Trace:
         return self._engine.run(dict(sorted(facts)))

@@ -97,8 +97,9 @@ def _kb_test(directory: str, out: TextIO, err: TextIO) -> int:
     return EXIT_PROBLEMS if misses else 0
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr, stdin: TextIO = sys.stdin) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    out, err, stdin = sys.stdout, sys.stderr, sys.stdin
     try:
         if args.command == "ask":
             return _ask(args, out, err, stdin)

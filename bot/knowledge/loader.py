@@ -32,6 +32,7 @@ from .yaml_lines import LineDict, LineList, error_line, parse_yaml
 FILES = ("article", "facts", "rules", "differences", "clarify", "verdicts", "language", "examples")
 DEFAULT_DIRECTORY = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "knowledge")
 MAX_FILE_BYTES = 2_000_000
+DEFAULT_LIST_JOINERS = (",", "or", "nor", "and", "a", "an", "the", "any", "code", "app", "apps", "workloads", "support")
 
 
 class _FileReader:
@@ -252,7 +253,7 @@ def _read_language(reader: _FileReader, document: Any) -> Language | None:
         if not isinstance(value, LineDict):
             reader.error(document.line_of(key), f"'{key}' must be a mapping")
             return None
-    reader.check_keys(negation, {"before", "after", "reach_before", "reach_after", "scope_ends"}, {"before", "after", "scope_ends"})
+    reader.check_keys(negation, {"before", "after", "reach_before", "reach_after", "scope_ends", "list_joiners"}, {"before", "after", "scope_ends"})
     reader.check_keys(intents, {"help", "compare", "recommend"}, {"help", "compare", "recommend"})
     reader.check_keys(platforms, {"container", "vm"}, {"container", "vm"})
     return Language(
@@ -261,6 +262,7 @@ def _read_language(reader: _FileReader, document: Any) -> Language | None:
         reach_before=reader.number(negation, "reach_before", 8, 1, 50),
         reach_after=reader.number(negation, "reach_after", 3, 0, 50),
         scope_ends=reader.words(negation, "scope_ends"),
+        list_joiners=reader.words(negation, "list_joiners") if "list_joiners" in negation else DEFAULT_LIST_JOINERS,
         help_cues=reader.words(intents, "help"),
         compare_cues=reader.words(intents, "compare"),
         recommend_cues=reader.words(intents, "recommend"),

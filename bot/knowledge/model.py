@@ -75,6 +75,7 @@ class Language:
     reach_before: int
     reach_after: int
     scope_ends: tuple[str, ...]
+    list_joiners: tuple[str, ...]
     help_cues: tuple[str, ...]
     compare_cues: tuple[str, ...]
     recommend_cues: tuple[str, ...]

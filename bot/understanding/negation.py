@@ -19,31 +19,51 @@ class NegationScope:
     def __init__(self, language: Language) -> None:
         self._cues = PhraseMatcher({"before": language.negation_before, "after": language.negation_after})
         self._scope_ends = PhraseMatcher({"end": language.scope_ends})
+        self._joiners = frozenset(language.list_joiners)
         self._reach_before = language.reach_before
         self._reach_after = language.reach_after
-        self.vocabulary = self._cues.vocabulary | self._scope_ends.vocabulary
+        self.vocabulary = self._cues.vocabulary | self._scope_ends.vocabulary | self._joiners
 
     def negating_cues(self, stems: Sequence[str], matches: Sequence[PhraseMatch]) -> list[PhraseMatch | None]:
-        """For each match, the cue that negates it, or None."""
+        """For each match, the cue that negates it, or None.
+
+        A cue negates the nearest phrase within reach on its side, and the phrases
+        listed next to that one ("no GPU, kernel modules or Windows"), but not a
+        phrase after other words ("no GPU needed, stateless microservices").
+        """
         boundaries = sorted(end.start for end in self._scope_ends.find(stems))
-        cues = self._cues.find(stems)
 
         def clause(index: int) -> int:
             return bisect_right(boundaries, index)
 
-        results = []
-        for match in matches:
-            here = clause(match.start)
-            nearest, nearest_distance = None, None
-            for cue in cues:
-                if cue.start < match.end and cue.end > match.start:
-                    continue  # a cue inside the phrase itself ("don't trust")
-                if cue.label == "before":
-                    distance, reach = match.start - cue.end, self._reach_before
-                else:
-                    distance, reach = cue.start - match.end, self._reach_after
-                if 0 <= distance <= reach and clause(cue.start) == here:
-                    if nearest_distance is None or distance < nearest_distance:
-                        nearest, nearest_distance = cue, distance
-            results.append(nearest)
-        return results
+        by_position = sorted(range(len(matches)), key=lambda i: (matches[i].start, matches[i].end))
+        negated_by: list[PhraseMatch | None] = [None] * len(matches)
+        gap: list[int] = [0] * len(matches)
+        for cue in self._cues.find(stems):
+            if cue.label == "before":
+                candidates = [i for i in by_position if matches[i].start >= cue.end]
+                distance = (matches[candidates[0]].start - cue.end) if candidates else 0
+                reach = self._reach_before
+            else:
+                candidates = [i for i in reversed(by_position) if matches[i].end <= cue.start]
+                distance = (cue.start - matches[candidates[0]].end) if candidates else 0
+                reach = self._reach_after
+            if not candidates or distance > reach or clause(matches[candidates[0]].start) != clause(cue.start):
+                continue
+            for index in self._listed_with(stems, matches, candidates):
+                if negated_by[index] is None or distance < gap[index]:
+                    negated_by[index], gap[index] = cue, distance
+        return negated_by
+
+    def _listed_with(self, stems: Sequence[str], matches: Sequence[PhraseMatch], candidates: list[int]) -> list[int]:
+        """The first candidate and those joined to it by list words only."""
+        listed = [candidates[0]]
+        for index in candidates[1:]:
+            previous, current = matches[listed[-1]], matches[index]
+            left, right = sorted((previous, current), key=lambda m: m.start)
+            between = stems[left.end : right.start]
+            if right.start < left.end or all(word in self._joiners for word in between):
+                listed.append(index)
+            else:
+                break
+        return listed

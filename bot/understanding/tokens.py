@@ -8,8 +8,9 @@ import unicodedata
 from dataclasses import dataclass
 
 # A word may hold inner dots and apostrophes (node.js, 12.04, doesn't), may start
-# with a dot (.net) and end in + or # (c++, c#). Clause marks are tokens too.
-_TOKEN = re.compile(r"\.?[^\W_]+(?:['.][^\W_]+)*\+*#?|[.;!?:]")
+# with a dot (.net) and end in + or # (c++, c#). Clause marks and commas are
+# tokens too.
+_TOKEN = re.compile(r"\.?[^\W_]+(?:['.][^\W_]+)*\+*#?|[.;!?:,]")
 
 
 @dataclass(frozen=True)
