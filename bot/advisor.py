@@ -22,22 +22,23 @@ from .understanding.question import FactFinding, Question
 from .understanding.reader import QuestionReader
 
 TRACE_CACHE_SIZE = 4096
+VERDICT_CACHE_SIZE = 32768
 
 
 class Advisor:
-    def __init__(self, knowledge: KnowledgeBase, cache_size: int = TRACE_CACHE_SIZE) -> None:
+    def __init__(self, knowledge: KnowledgeBase, cache: bool = True) -> None:
         self.knowledge = knowledge
         self._reader = QuestionReader(knowledge)
         self._engine = RuleEngine(knowledge)
         # Rules are deterministic: the same facts always give the same trace, and
         # one question re-runs the rules for every fact it could flip.
-        # cache_size=0 sends every run to the engine (tests and benchmarks use it).
-        self._reason = lru_cache(maxsize=cache_size)(self._run_rules)
-        self._composer = AnswerComposer(knowledge, self._reason)
+        # cache=False sends every run to the engine (tests and benchmarks use it).
+        self._reason = lru_cache(maxsize=TRACE_CACHE_SIZE if cache else 0)(self._run_rules)
+        self._composer = AnswerComposer(knowledge, self._reason, VERDICT_CACHE_SIZE if cache else 0)
 
     @classmethod
-    def from_directory(cls, directory: str = DEFAULT_DIRECTORY, cache_size: int = TRACE_CACHE_SIZE) -> "Advisor":
-        return cls(load_knowledge(directory), cache_size)
+    def from_directory(cls, directory: str = DEFAULT_DIRECTORY, cache: bool = True) -> "Advisor":
+        return cls(load_knowledge(directory), cache)
 
     def _run_rules(self, facts: FactSet) -> Trace:
         return self._engine.run(dict(sorted(facts)))

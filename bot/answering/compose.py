@@ -3,6 +3,7 @@ user's words, trade-off, what would change the verdict, the question to ask."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
@@ -29,10 +30,15 @@ HELP_EXAMPLES = (
 
 
 class AnswerComposer:
-    def __init__(self, knowledge: KnowledgeBase, reason: Reasoner) -> None:
+    def __init__(self, knowledge: KnowledgeBase, reason: Reasoner, verdict_cache_size: int = 0) -> None:
         self._knowledge = knowledge
         self._reason = reason
         self._rules = {rule.id: rule for rule in knowledge.rules}
+        # What-if runs need only the verdict: a small cache entry, so many more fit.
+        self._verdict_for = lru_cache(maxsize=verdict_cache_size)(self._verdict_of_facts)
+
+    def _verdict_of_facts(self, facts: FactSet) -> str:
+        return verdict_of(scores(self._reason(facts), self._rules))
 
     def compose(self, question: Question) -> Answer:
         if question.intent == "help":
@@ -112,7 +118,7 @@ class AnswerComposer:
         for fact, value in trials:
             changed = dict(facts)
             changed[fact] = value
-            other = verdict_of(scores(self._reason(frozenset(changed.items())), self._rules))
+            other = self._verdict_for(frozenset(changed.items()))
             if other != verdict:
                 changes.append(VerdictChange(fact, self._knowledge.facts[fact].label, value, other))
         return tuple(changes)

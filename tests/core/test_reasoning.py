@@ -63,7 +63,7 @@ def test_an_error_inside_a_rule_action_surfaces(monkeypatch):
 
 
 def test_eight_threads_get_exactly_the_single_thread_answers():
-    advisor = Advisor.from_directory(cache_size=0)  # every question goes through the engine
+    advisor = Advisor.from_directory(cache=False)  # every question goes through the engine
     questions = [
         "CI build agents that run untrusted pull requests",
         "legacy COBOL app on Windows Server 2008",
