@@ -68,7 +68,7 @@ def test_the_last_thing_said_about_a_fact_wins(advisor):
 
 @pytest.mark.parametrize(
     "typo, fact",
-    [("our microservce", "microservices"), ("untrustd code", "untrusted_code"), ("kubernets cluster", "microservices")],
+    [("our microservce", "microservices"), ("untrustd code", "untrusted_code"), ("our microservcies", "microservices")],
 )
 def test_typos_are_understood(advisor, typo, fact):
     assert facts(advisor, typo)[fact] is True
