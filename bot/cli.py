@@ -30,7 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     test = kb_commands.add_parser("test", help="run the example questions; print every miss")
     test.add_argument("directory", nargs="?", default=DEFAULT_DIRECTORY)
 
-    commands.add_parser("serve", help="run the Slack app (HTTP on $PORT, or Socket Mode with $SLACK_APP_TOKEN)")
+    serve = commands.add_parser("serve", help="run the Slack app (HTTP on $PORT, or Socket Mode with $SLACK_APP_TOKEN)")
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--http", dest="mode", action="store_const", const="http", help="HTTP mode even if SLACK_APP_TOKEN is set")
+    mode.add_argument("--socket-mode", dest="mode", action="store_const", const="socket-mode", help="Socket Mode (needs SLACK_APP_TOKEN)")
     return parser
 
 
@@ -107,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _kb_check(args.directory, out) if args.kb_command == "check" else _kb_test(args.directory, out, err)
         from .slack.server import serve
 
-        return serve(err)
+        return serve(err, args.mode)
     except BrokenPipeError:  # `placement ask ... | head`
         return 0
 

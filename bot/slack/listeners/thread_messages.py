@@ -1,0 +1,37 @@
+"""What mentions and direct messages share: who is worth answering, and answering in the thread."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from slack_sdk import WebClient
+
+from ...rendering.block_kit import SlackMessage
+from ..conversation_replies import ConversationReplies
+from ..faults import answer_or_apologize
+
+# Subtypes that are still a person writing; edits, deletes, joins and bot posts are not.
+PERSON_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
+
+
+def is_from_person(event: Mapping[str, Any]) -> bool:
+    return not event.get("bot_id") and (event.get("subtype") is None or event.get("subtype") in PERSON_SUBTYPES)
+
+
+def post(client: WebClient, channel: str, thread: str, message: SlackMessage) -> None:
+    client.chat_postMessage(channel=channel, thread_ts=thread, blocks=list(message.blocks), text=message.text)
+
+
+def answer_in_thread(
+    client: WebClient, logger: logging.Logger, replies: ConversationReplies, body: Mapping[str, Any], event: Mapping[str, Any]
+) -> None:
+    """Replies in the thread the message was written in, or starts one under it."""
+    channel = event["channel"]
+    thread = event.get("thread_ts") or event["ts"]
+    answer_or_apologize(
+        logger,
+        f"event {body.get('event_id')}",
+        lambda: post(client, channel, thread, replies.reply_to_text(channel, thread, event.get("text") or "")),
+        lambda apology: client.chat_postMessage(channel=channel, thread_ts=thread, text=apology),
+    )

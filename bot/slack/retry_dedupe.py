@@ -1,0 +1,23 @@
+"""Global middleware: an event already taken on (a Slack retry, or a duplicate delivery to
+another replica) is acknowledged with 200 and not answered again."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from slack_bolt import BoltResponse
+
+from ..storage.handled_events import HandledEvents
+
+
+def skip_handled_events(handled: HandledEvents) -> Callable[..., BoltResponse | None]:
+    def skip_if_handled(body: dict[str, Any], next: Callable[[], None], logger: logging.Logger) -> BoltResponse | None:
+        event_id = body.get("event_id")
+        if body.get("type") == "event_callback" and event_id and not handled.claim(str(event_id)):
+            logger.info("event %s was already handled; not answering it again", event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    return skip_if_handled

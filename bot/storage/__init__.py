@@ -1,0 +1,1 @@
+"""Durable state for the Slack app: conversations per thread and the events already handled."""

@@ -1,0 +1,31 @@
+"""Event ids already taken on, so a Slack retry of the same event is not answered twice.
+
+Kept in the database rather than in memory so that replicas behind a load balancer,
+and a restarted process, agree on what was handled.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from .sqlite_database import SqliteDatabase
+
+# Slack stops retrying an event after about an hour.
+REMEMBER_SECONDS = 24 * 60 * 60
+
+
+class HandledEvents:
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._database = database
+
+    def claim(self, event_id: str) -> bool:
+        """True the first time an event id is seen, False on every later delivery."""
+        now = time.time()
+        with self._database.connect() as connection:
+            connection.execute("DELETE FROM handled_events WHERE handled_at < ?", (now - REMEMBER_SECONDS,))
+            try:
+                connection.execute("INSERT INTO handled_events (event_id, handled_at) VALUES (?, ?)", (event_id, now))
+            except sqlite3.IntegrityError:
+                return False
+        return True

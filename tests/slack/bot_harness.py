@@ -1,0 +1,149 @@
+"""Drives the bot as Slack does: built by the production factory, served over real HTTP by
+`placement serve`'s own server code, calling a fake Slack Web API on 127.0.0.1 through a
+real WebClient, storing conversations in a real SQLite file. Requests are signed exactly
+as Slack signs them."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from itertools import count
+from typing import Any
+from urllib.parse import urlencode
+
+from fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi
+from slack_sdk.signature import SignatureVerifier
+
+from bot.slack.app_factory import build_app
+from bot.slack.http_server import EVENTS_PATH, HttpServer
+from bot.slack.web_client import build_web_client
+from bot.storage.sqlite_database import SqliteDatabase
+
+BOT_TOKEN = "xoxb-test-0000-secret-token"
+SIGNING_SECRET = "test-signing-secret-0123456789"
+CHANNEL = "C0CHANNEL"
+DM_CHANNEL = "D0DIRECT"
+USER = "U0PERSON"
+_ids = count(1)
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """Bolt's listener executor, plus a way for a test to wait until every answer is done,
+    so that "nothing more was posted" is checked after the fact, not raced."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=4)
+        self._futures: list[Future] = []
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future = super().submit(fn, *args, **kwargs)
+        self._futures.append(future)
+        return future
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        wait(list(self._futures), timeout=timeout)
+
+
+@dataclass(frozen=True)
+class HttpReply:
+    status: int
+    body: str
+
+
+class RunningBot:
+    def __init__(self, fake: FakeSlackApi, advisor, database_path: str) -> None:
+        self.fake = fake
+        self.answers = TrackingExecutor()
+        client = build_web_client(BOT_TOKEN, fake.api_url)
+        self.app = build_app(client, SIGNING_SECRET, advisor, SqliteDatabase(database_path), self.answers)
+        self._server = HttpServer(self.app, "127.0.0.1", 0)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.port}{EVENTS_PATH}"
+
+    def stop(self) -> None:
+        self._server.stop()
+        self._thread.join(timeout=10)
+        self.answers.shutdown(wait=True)
+
+    def settle(self) -> None:
+        self.answers.wait_idle()
+
+    # -- requests as Slack sends them ---------------------------------------
+    def post(self, body: str, content_type: str, headers: dict[str, str] | None = None,
+             secret: str = SIGNING_SECRET, timestamp: int | None = None) -> HttpReply:
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+        request = urllib.request.Request(self.url, data=body.encode(), method="POST", headers={
+            "Content-Type": content_type, "x-slack-request-timestamp": stamp, "x-slack-signature": signature, **(headers or {})})
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            with opener.open(request, timeout=10) as response:
+                return HttpReply(response.status, response.read().decode())
+        except urllib.error.HTTPError as error:
+            return HttpReply(error.code, error.read().decode())
+
+    def send_event(self, event: dict[str, Any], event_id: str | None = None, retry_num: int | None = None, **signing) -> HttpReply:
+        body = event_callback(event, event_id or f"Ev{next(_ids):08d}")
+        headers = {"x-slack-retry-num": str(retry_num), "x-slack-retry-reason": "http_timeout"} if retry_num is not None else {}
+        return self.post(json.dumps(body), "application/json", headers, **signing)
+
+    def send_command(self, text: str, response_name: str = "cmd") -> HttpReply:
+        form = {"token": "legacy", "team_id": TEAM_ID, "channel_id": CHANNEL, "user_id": USER, "command": "/placement",
+                "text": text, "response_url": self.fake.response_url(response_name), "trigger_id": f"trig{next(_ids)}"}
+        return self.post(urlencode(form), "application/x-www-form-urlencoded")
+
+    def click(self, button: dict[str, Any], message: dict[str, Any], channel: str, message_ts: str,
+              ephemeral: bool = False, response_name: str = "click") -> HttpReply:
+        payload = {
+            "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": USER}, "api_app_id": "A0APP",
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": ephemeral},
+            "channel": {"id": channel}, "trigger_id": f"trig{next(_ids)}",
+            "response_url": self.fake.response_url(response_name),
+            "actions": [{**button, "block_id": "b", "action_ts": str(time.time())}],
+        }
+        if not ephemeral:
+            payload["message"] = {**message, "ts": message_ts, "type": "message"}
+        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def event_callback(event: dict[str, Any], event_id: str) -> dict[str, Any]:
+    return {"token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0APP", "type": "event_callback", "event": event,
+            "event_id": event_id, "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}]}
+
+
+def mention(text: str, ts: str = "1700000100.000200", thread_ts: str | None = None, channel: str = CHANNEL) -> dict[str, Any]:
+    event = {"type": "app_mention", "user": USER, "text": f"<@{BOT_USER_ID}> {text}", "ts": ts, "channel": channel, "event_ts": ts}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def direct_message(text: str, ts: str = "1700000200.000300", thread_ts: str | None = None, **extra: Any) -> dict[str, Any]:
+    event = {"type": "message", "channel_type": "im", "user": USER, "text": text, "ts": ts, "channel": DM_CHANNEL, "event_ts": ts}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return {**event, **extra}
+
+
+def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
+    """The button with `action_id` in a posted message's blocks, as Slack would send it back."""
+    for block in message.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == action_id:
+                return element
+    raise AssertionError(f"no {action_id} button in {message!r}")
+
+
+def all_text(message: dict[str, Any]) -> str:
+    """Every piece of text a person would see in a posted message, blocks and fallback."""
+    blocks = message.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    return json.dumps(blocks, ensure_ascii=False) + "\n" + str(message.get("text") or "")

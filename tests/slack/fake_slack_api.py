@@ -1,0 +1,154 @@
+"""A local stand-in for Slack's Web API (and for response_url), on 127.0.0.1.
+
+It answers auth.test for the bot token it was given, records the body of every
+chat.postMessage, chat.update and response_url POST, and can be told to fail
+(429 with Retry-After, or 500) or to be slow for the next calls of a method.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+TEAM_ID = "T0001"
+RESPONSE_PATH = "response"
+
+
+@dataclass(frozen=True)
+class Fault:
+    method: str
+    status: int
+    retry_after: int | None
+    delay: float
+
+
+class FakeSlackApi:
+    def __init__(self, bot_token: str) -> None:
+        self._bot_token = bot_token
+        self._lock = threading.Condition()
+        self._calls: list[tuple[str, dict[str, Any]]] = []
+        self._attempts: dict[str, int] = {}
+        self._faults: deque[Fault] = deque()
+        self._next_ts = 1_700_000_000
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # -- lifecycle ---------------------------------------------------------
+    def __enter__(self) -> "FakeSlackApi":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/{RESPONSE_PATH}/{name}"
+
+    # -- instructions ------------------------------------------------------
+    def fail_next(self, method: str, count: int, status: int, retry_after: int | None = None) -> None:
+        with self._lock:
+            self._faults.extend(Fault(method, status, retry_after, 0.0) for _ in range(count))
+
+    def slow_next(self, method: str, seconds: float) -> None:
+        with self._lock:
+            self._faults.append(Fault(method, 200, None, seconds))
+
+    # -- what happened -----------------------------------------------------
+    def calls(self, method: str) -> list[dict[str, Any]]:
+        """Bodies of the successful calls of `method` ("chat.postMessage", or "response" for response_url)."""
+        with self._lock:
+            return [body for name, body in self._calls if name == method]
+
+    def attempts(self, method: str) -> int:
+        with self._lock:
+            return self._attempts.get(method, 0)
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len([1 for name, _ in self._calls if name == method]) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"expected {count} {method} call(s), got {self._calls!r}")
+                self._lock.wait(left)
+            return [body for name, body in self._calls if name == method]
+
+    # -- serving -----------------------------------------------------------
+    def _take_fault(self, method: str) -> Fault | None:
+        with self._lock:
+            self._attempts[method] = self._attempts.get(method, 0) + 1
+            fault = next((f for f in self._faults if f.method == method), None)
+            if fault is not None:
+                self._faults.remove(fault)
+            return fault
+
+    def _record(self, method: str, body: dict[str, Any]) -> str:
+        with self._lock:
+            self._calls.append((method, body))
+            self._next_ts += 1
+            self._lock.notify_all()
+            return f"{self._next_ts}.000100"
+
+    def _answer(self, method: str, body: dict[str, Any], authorization: str) -> tuple[int, dict[str, Any] | str]:
+        if method == RESPONSE_PATH:
+            self._record(method, body)
+            return 200, "ok"
+        if authorization != f"Bearer {self._bot_token}":
+            return 200, {"ok": False, "error": "invalid_auth"}
+        if method == "auth.test":
+            return 200, {"ok": True, "url": "https://example.slack.com/", "team": "Example", "user": "placement",
+                         "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+        if method in ("chat.postMessage", "chat.update"):
+            ts = self._record(method, body)
+            return 200, {"ok": True, "channel": body.get("channel"), "ts": body.get("ts") or ts,
+                         "message": {"text": body.get("text"), "bot_id": BOT_ID}}
+        return 200, {"ok": False, "error": "unknown_method"}
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                parts = self.path.strip("/").split("/")
+                method = parts[1] if parts[0] == "api" and len(parts) > 1 else parts[0]
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    body = json.loads(raw or "{}")
+                else:
+                    body = dict(parse_qsl(raw))
+                fault = fake._take_fault(method)
+                if fault and fault.delay:
+                    time.sleep(fault.delay)
+                if fault and fault.status != 200:
+                    self.send_response(fault.status)
+                    if fault.retry_after is not None:
+                        self.send_header("Retry-After", str(fault.retry_after))
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(json.dumps({"ok": False, "error": "ratelimited" if fault.status == 429 else "fatal_error"}).encode())
+                    return
+                status, answer = fake._answer(method, body, self.headers.get("Authorization") or "")
+                payload = answer if isinstance(answer, str) else json.dumps(answer)
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain" if isinstance(answer, str) else "application/json")
+                self.end_headers()
+                self.wfile.write(payload.encode())
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        return Handler
