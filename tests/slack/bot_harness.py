@@ -55,24 +55,12 @@ class HttpReply:
     body: str
 
 
-class RunningBot:
-    def __init__(self, fake: FakeSlackApi, advisor, database_path: str) -> None:
+class SlackSender:
+    """Sends requests to the bot's /slack/events the way Slack does, signed."""
+
+    def __init__(self, url: str, fake: FakeSlackApi) -> None:
+        self.url = url
         self.fake = fake
-        self.answers = TrackingExecutor()
-        client = build_web_client(BOT_TOKEN, fake.api_url)
-        self.app = build_app(client, SIGNING_SECRET, advisor, SqliteDatabase(database_path), self.answers)
-        self._server = HttpServer(self.app, "127.0.0.1", 0)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._server.port}{EVENTS_PATH}"
-
-    def stop(self) -> None:
-        self._server.stop()
-        self._thread.join(timeout=10)
-        self.answers.shutdown(wait=True)
-
-    def settle(self) -> None:
-        self.answers.wait_idle()
 
     # -- requests as Slack sends them ---------------------------------------
     def post(self, body: str, content_type: str, headers: dict[str, str] | None = None,
@@ -147,3 +135,24 @@ def all_text(message: dict[str, Any]) -> str:
     if isinstance(blocks, str):
         blocks = json.loads(blocks)
     return json.dumps(blocks, ensure_ascii=False) + "\n" + str(message.get("text") or "")
+
+
+class RunningBot(SlackSender):
+    """The production app and HTTP server, in this process, on a free port."""
+
+    def __init__(self, fake: FakeSlackApi, advisor, database_path: str) -> None:
+        self.answers = TrackingExecutor()
+        client = build_web_client(BOT_TOKEN, fake.api_url)
+        self.app = build_app(client, SIGNING_SECRET, advisor, SqliteDatabase(database_path), self.answers)
+        self._server = HttpServer(self.app, "127.0.0.1", 0)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        super().__init__(f"http://127.0.0.1:{self._server.port}{EVENTS_PATH}", fake)
+
+    def stop(self) -> None:
+        self._server.stop()
+        self._thread.join(timeout=10)
+        self.answers.shutdown(wait=True)
+
+    def settle(self) -> None:
+        self.answers.wait_idle()

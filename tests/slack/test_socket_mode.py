@@ -1,0 +1,78 @@
+"""Socket Mode: envelopes as Slack sends them over the WebSocket, fed to Bolt's own Socket Mode
+handler (slack_sdk's built-in client); only the socket's send is replaced, to record the acks."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Iterator
+
+import pytest
+from bot_harness import BOT_TOKEN, CHANNEL, USER, TrackingExecutor, event_callback, mention
+from fake_slack_api import TEAM_ID
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.slack.app_factory import build_app
+from bot.slack.web_client import build_web_client
+from bot.storage.sqlite_database import SqliteDatabase
+
+
+class SocketModeUnderTest:
+    def __init__(self, fake_slack, advisor, database_path: str) -> None:
+        self.answers = TrackingExecutor()
+        client = build_web_client(BOT_TOKEN, fake_slack.api_url)
+        # No signing secret: Slack signs nothing in Socket Mode, and none is configured there.
+        app = build_app(client, "", advisor, SqliteDatabase(database_path), self.answers)
+        self.handler = SocketModeHandler(app, app_token="xapp-1-test-app-token")
+        self.acks: list[dict[str, Any]] = []
+        self.handler.client.send_message = lambda message: self.acks.append(json.loads(message))
+
+    def receive(self, envelope_type: str, payload: dict[str, Any], envelope_id: str, retry_attempt: int = 0) -> None:
+        self.handler.client.enqueue_message(json.dumps({
+            "envelope_id": envelope_id, "type": envelope_type, "payload": payload,
+            "accepts_response_payload": envelope_type != "events_api", "retry_attempt": retry_attempt, "retry_reason": "",
+        }))
+
+    def wait_for_ack(self, envelope_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for ack in self.acks:
+                if ack.get("envelope_id") == envelope_id:
+                    return ack
+            time.sleep(0.02)
+        raise AssertionError(f"no ack for {envelope_id}: {self.acks!r}")
+
+
+@pytest.fixture
+def socket_bot(fake_slack, advisor, database_path) -> Iterator[SocketModeUnderTest]:
+    running = SocketModeUnderTest(fake_slack, advisor, database_path)
+    yield running
+    running.handler.client.close()
+    running.answers.shutdown(wait=True)
+
+
+def test_a_mention_over_socket_mode_is_acked_and_answered_in_its_thread(socket_bot, fake_slack):
+    socket_bot.receive("events_api", event_callback(mention("should our billing API be a container?", ts="1700003000.000100"), "Ev0SOCKET1"), "env-1")
+    assert socket_bot.wait_for_ack("env-1") == {"envelope_id": "env-1"}
+    [posted] = fake_slack.wait_for("chat.postMessage")
+    assert (posted["channel"], posted["thread_ts"]) == (CHANNEL, "1700003000.000100")
+    assert posted["text"].startswith("Containers")
+
+
+def test_a_socket_mode_redelivery_is_acked_but_not_answered_twice(socket_bot, fake_slack):
+    body = event_callback(mention("should our billing API be a container?"), "Ev0SOCKET2")
+    socket_bot.receive("events_api", body, "env-2", retry_attempt=0)
+    fake_slack.wait_for("chat.postMessage")
+    socket_bot.receive("events_api", body, "env-3", retry_attempt=1)
+    socket_bot.wait_for_ack("env-3")
+    socket_bot.answers.wait_idle()
+    assert len(fake_slack.calls("chat.postMessage")) == 1
+
+
+def test_a_slash_command_over_socket_mode_is_answered_through_the_response_url(socket_bot, fake_slack):
+    command = {"team_id": TEAM_ID, "channel_id": CHANNEL, "user_id": USER, "command": "/placement", "text": "startup time?",
+               "response_url": fake_slack.response_url("socket"), "trigger_id": "trig-socket"}
+    socket_bot.receive("slash_commands", command, "env-4")
+    socket_bot.wait_for_ack("env-4")
+    [answer] = fake_slack.wait_for("response")
+    assert "Startup Time" in json.dumps(answer["blocks"])
