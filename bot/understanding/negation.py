@@ -15,6 +15,9 @@ from ..knowledge.model import Language
 from .phrase_matching import PhraseMatch, PhraseMatcher
 
 
+_CLOSING = frozenset({"or", "nor", "and"})
+
+
 class NegationScope:
     def __init__(self, language: Language) -> None:
         self._cues = PhraseMatcher({"before": language.negation_before, "after": language.negation_after})
@@ -56,14 +59,23 @@ class NegationScope:
         return negated_by
 
     def _listed_with(self, stems: Sequence[str], matches: Sequence[PhraseMatch], candidates: list[int]) -> list[int]:
-        """The first candidate and those joined to it by list words only."""
-        listed = [candidates[0]]
+        """The first candidate and those listed with it: joined by list words only,
+        and a comma counts only when the list is closed by "or", "nor" or "and"
+        ("no GPU, kernel modules or Windows", but not "no GPU, microservices")."""
+        listed, pending = [candidates[0]], []
         for index in candidates[1:]:
-            previous, current = matches[listed[-1]], matches[index]
+            previous, current = matches[(pending or listed)[-1]], matches[index]
             left, right = sorted((previous, current), key=lambda m: m.start)
             between = stems[left.end : right.start]
-            if right.start < left.end or all(word in self._joiners for word in between):
+            if right.start < left.end:
+                (pending or listed).append(index)
+                continue
+            if not all(word in self._joiners for word in between):
+                break
+            if any(word in _CLOSING for word in between):
+                listed.extend(pending)
+                pending = []
                 listed.append(index)
             else:
-                break
+                pending.append(index)
         return listed

@@ -21,10 +21,16 @@ class Token:
     end: int
 
 
+# Names whose final "s" is not a plural: "Windows" is not "window".
+NOT_PLURALS = frozenset({"windows", "kubernetes", "jenkins", "aws", "ios", "macos", "postgres", "redis", "sales", "news"})
+
+
 def stem(word: str) -> str:
     word = word.lower()
     if word.endswith("'s"):
         word = word[:-2]
+    if word in NOT_PLURALS:
+        return word
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word.isalpha():
         word = word[:-1]
     return word

@@ -1,21 +1,30 @@
 """Correct small typos ("contianer", "microservce", "shoud") towards the words the
 knowledge base knows, with rapidfuzz's optimal-string-alignment distance (a
-transposition counts as one edit)."""
+transposition counts as one edit). A word that is English already ("month",
+"zone", "internal") is never corrected, so it cannot turn into "monte", "none"
+or "external"."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Iterable
 
+from english_words import get_english_words_set
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 MIN_LENGTH = 4
 
 
+@cache
+def english_words() -> frozenset[str]:
+    """About 235,000 English words (Webster's 2nd), loaded once per process."""
+    return frozenset(get_english_words_set(["web2"], lower=True, alpha=True))
+
+
 class TypoCorrector:
     def __init__(self, vocabulary: Iterable[str], common_words: Iterable[str]) -> None:
-        self._known = frozenset(vocabulary) | frozenset(common_words)
+        self._known = frozenset(vocabulary) | frozenset(common_words) | english_words()
         self._targets = sorted(w for w in vocabulary if len(w) >= MIN_LENGTH and w.isalpha())
         self.correct = lru_cache(maxsize=65536)(self._correct)
 

@@ -139,3 +139,19 @@ def test_subject(advisor, text, subject):
 def test_any_text_is_read_without_error(advisor, text):
     question = advisor.understand(text)
     assert question.intent in ("recommend", "compare", "help")
+
+
+@pytest.mark.parametrize("text", ["the zone is internal", "peak month risk review", "a sensor provider"])
+def test_english_words_are_never_corrected(advisor, text):
+    assert advisor.understand(text).corrections == ()
+
+
+def test_windows_is_not_a_plural_of_window(advisor):
+    assert "different_os" not in facts(advisor, "our nightly build window is short")
+    assert facts(advisor, "a Windows app on a Linux host")["different_os"] is True
+
+
+def test_a_comma_list_is_negated_only_when_closed_by_or(advisor):
+    listed = facts(advisor, "no GPU, kernel modules or Windows")
+    assert (listed["gpu"], listed["own_kernel"], listed["different_os"]) == (False, False, False)
+    assert facts(advisor, "no GPU, microservices on kubernetes")["microservices"] is True
