@@ -161,7 +161,8 @@ def _render_recommendation(answer: Answer, thread: str) -> SlackMessage:
                 lines.append("      you said: " + "; ".join(f"\u201c{escape(words)}\u201d" for words in reason.evidence))
         blocks.append(_section("\n".join(lines)))
     if answer.trade_off:
-        blocks.append(_section(f"*Trade-off*\n{escape(answer.trade_off)}  {_cite(answer.trade_off_source or '')}"))
+        cited = f"  {_cite(answer.trade_off_source)}" if answer.trade_off_source else ""
+        blocks.append(_section(f"*Trade-off*\n{escape(answer.trade_off)}{cited}"))
     if answer.would_change_if:
         changes = "\n".join(f"\u2022 {escape(change.text)}" for change in answer.would_change_if)
         blocks.append(_section(f"*What would change it*\n{changes}"))

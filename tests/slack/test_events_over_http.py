@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from bot_harness import CHANNEL, DM_CHANNEL, SIGNING_SECRET, all_text, direct_message, mention
 from fake_slack_api import BOT_ID, BOT_USER_ID
@@ -84,8 +85,6 @@ def test_a_bad_signature_is_refused(bot, fake_slack):
 
 
 def test_a_stale_timestamp_is_refused_even_when_correctly_signed(bot, fake_slack):
-    import time
-
     reply = bot.send_event(mention("should our billing API be a container?"), secret=SIGNING_SECRET, timestamp=int(time.time()) - 10 * 60)
     bot.settle()
     assert reply.status == 401
