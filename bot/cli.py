@@ -63,7 +63,8 @@ def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
             continue
         answer = advisor.advise(text)
         if args.json:
-            out.write(json.dumps(to_json(answer), ensure_ascii=False) + "\n")
+            # ASCII only: a raw U+2028 or U+0085 in a line breaks readers that split lines on them
+            out.write(json.dumps(to_json(answer)) + "\n")
         else:
             out.write(("" if first else "\n") + to_text(answer) + "\n")
         out.flush()
