@@ -110,12 +110,17 @@ class AnswerComposer:
         return ()
 
     def _changes(self, facts: Mapping[str, bool], verdict: str) -> tuple[VerdictChange, ...]:
-        """Re-run the rules with each known fact flipped, then each askable unknown
-        fact set, and keep those that give another verdict."""
+        """Re-run the rules with each known fact flipped, then with each askable
+        unknown fact set (in clarify.yaml's order), and keep those that give another
+        verdict. Stops once it has MAX_CHANGES of them and the first unknown fact
+        that changes the verdict (the clarifying question): each run costs a trip
+        through the engine."""
         trials = [(fact, not value) for fact, value in facts.items() if not self._knowledge.facts[fact].derived]
         trials += [(q.fact, True) for q in self._knowledge.clarify if q.fact not in facts]
-        changes = []
+        changes: list[VerdictChange] = []
         for fact, value in trials:
+            if len(changes) >= MAX_CHANGES and any(c.fact not in facts for c in changes):
+                break
             changed = dict(facts)
             changed[fact] = value
             other = self._verdict_for(frozenset(changed.items()))

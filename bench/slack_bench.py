@@ -1,0 +1,204 @@
+"""End to end: the bot served by `placement serve --http`, against a local fake
+Slack Web API, driven by signed app_mention events; beside it, in the same run and
+measured the same way, a bare Bolt app that replies with a fixed text (the floor).
+
+    python bench/slack_bench.py [--latency-events 300] [--burst-events 400] [--senders 16] [--memory-events 10000]
+
+Prints, for each server: time from launch to the first answer; latency from the
+POST to the threaded reply reaching the Slack API (median, p99), one event at a
+time; wall time for a burst of events from concurrent senders, with lost and
+duplicated answers and connection errors; the server's memory (RSS) before and
+after many events. Then the bot/floor ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..")
+sys.path[:0] = [ROOT, os.path.join(ROOT, "tests", "slack")]
+for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+    os.environ.pop(proxy, None)
+
+from bench.question_mix import questions as question_mix  # noqa: E402
+from bot.knowledge import load_knowledge  # noqa: E402
+from bot_harness import BOT_TOKEN, SIGNING_SECRET, SlackSender, mention  # noqa: E402
+from fake_slack_api import FakeSlackApi  # noqa: E402
+
+
+class TimedFakeSlackApi(FakeSlackApi):
+    """The tests' fake Slack API, noting when each reply arrived, by thread."""
+
+    def __init__(self, bot_token: str) -> None:
+        super().__init__(bot_token)
+        self.arrivals: dict[str, list[float]] = {}
+        self._arrived = threading.Condition()
+
+    def _record(self, method, body):
+        ts = super()._record(method, body)
+        if method == "chat.postMessage":
+            with self._arrived:
+                self.arrivals.setdefault(str(body.get("thread_ts")), []).append(time.perf_counter())
+                self._arrived.notify_all()
+        return ts
+
+    def wait_replies(self, threads: list[str], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while not all(t in self.arrivals for t in threads):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._arrived.wait(left)
+        return True
+
+
+@dataclass
+class Figures:
+    ready_s: float = 0.0
+    latency_ms: tuple[float, float] = (0.0, 0.0)
+    burst_s: float = 0.0
+    lost: int = 0
+    duplicated: int = 0
+    connection_errors: int = 0
+    rss_before_mb: float = 0.0
+    rss_after_mb: float = 0.0
+
+
+class Server:
+    def __init__(self, name: str, command: list[str], fake: TimedFakeSlackApi, workdir: str) -> None:
+        self.name = name
+        self.fake = fake
+        port = _free_port()
+        env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url,
+               "PORT": str(port), "PLACEMENT_DB": os.path.join(workdir, f"{name}.sqlite3"), "LOG_LEVEL": "WARNING"}
+        self.launched = time.perf_counter()
+        self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(os.path.join(workdir, f"{name}.log"), "w"))
+        self.sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", fake)
+        self._ts = 0
+
+    def next_ts(self) -> str:
+        self._ts += 1
+        return f"{1_800_000_000 + self._ts}.000100"
+
+    def send(self, text: str, ts: str) -> bool:
+        try:
+            return self.sender.send_event(mention(text, ts=ts)).status == 200
+        except OSError:
+            return False
+
+    def rss_mb(self) -> float:
+        with open(f"/proc/{self.process.pid}/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def measure(server: Server, texts: list[str], args: argparse.Namespace) -> Figures:
+    figures = Figures()
+    fake = server.fake
+    # launch -> first answer: keep asking until the server is up and has answered
+    first = server.next_ts()
+    while not server.send(texts[0], first):
+        if server.process.poll() is not None:
+            raise SystemExit(f"{server.name} exited with {server.process.returncode}")
+        time.sleep(0.01)
+    fake.wait_replies([first], 30)
+    figures.ready_s = fake.arrivals[first][0] - server.launched
+
+    for text in texts[:50]:  # warm-up, not measured
+        ts = server.next_ts()
+        server.send(text, ts)
+        fake.wait_replies([ts], 30)
+
+    samples = []
+    for index in range(args.latency_events):
+        ts = server.next_ts()
+        start = time.perf_counter()
+        server.send(texts[index % len(texts)], ts)
+        fake.wait_replies([ts], 30)
+        samples.append((fake.arrivals[ts][0] - start) * 1000)
+    ordered = sorted(samples)
+    figures.latency_ms = (statistics.median(ordered), ordered[int(len(ordered) * 0.99) - 1])
+
+    figures.burst_s, figures.lost, figures.duplicated, figures.connection_errors = burst(server, texts, args.burst_events, args.senders)
+
+    figures.rss_before_mb = server.rss_mb()
+    burst(server, texts, args.memory_events, args.senders)
+    time.sleep(0.5)
+    figures.rss_after_mb = server.rss_mb()
+    return figures
+
+
+def burst(server: Server, texts: list[str], events: int, senders: int) -> tuple[float, int, int, int]:
+    fake = server.fake
+    stamps = [server.next_ts() for _ in range(events)]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=senders) as pool:
+        accepted = list(pool.map(lambda i: server.send(texts[i % len(texts)], stamps[i]), range(events)))
+    fake.wait_replies(stamps, 60)
+    replies = Counter({ts: len(fake.arrivals.get(ts, ())) for ts in stamps})
+    finished = max((fake.arrivals[ts][-1] for ts in stamps if ts in fake.arrivals), default=start)
+    return finished - start, sum(1 for ts in stamps if replies[ts] == 0), sum(1 for ts in stamps if replies[ts] > 1), accepted.count(False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--latency-events", type=int, default=300)
+    parser.add_argument("--burst-events", type=int, default=400)
+    parser.add_argument("--senders", type=int, default=16)
+    parser.add_argument("--memory-events", type=int, default=10_000)
+    args = parser.parse_args()
+    texts = question_mix(load_knowledge(), 2000, seed=11)
+    results = {}
+    with tempfile.TemporaryDirectory() as workdir:
+        for name, command in (("floor", [sys.executable, os.path.join(HERE, "bare_bolt_app.py")]),
+                              ("bot", [sys.executable, "-m", "bot", "serve", "--http"])):
+            with TimedFakeSlackApi(BOT_TOKEN) as fake:
+                server = Server(name, command, fake, workdir)
+                try:
+                    results[name] = measure(server, texts, args)
+                finally:
+                    server.stop()
+    print(f"{args.latency_events} events one at a time, bursts of {args.burst_events} from {args.senders} senders, "
+          f"memory over {args.memory_events:,} events; {os.cpu_count()} cores\n")
+    print(f"{'':24} {'floor (bare Bolt)':>18} {'bot':>12} {'bot/floor':>10}")
+    floor, bot = results["floor"], results["bot"]
+    rows = [
+        ("launch -> first answer s", floor.ready_s, bot.ready_s),
+        ("latency median ms", floor.latency_ms[0], bot.latency_ms[0]),
+        ("latency p99 ms", floor.latency_ms[1], bot.latency_ms[1]),
+        (f"burst of {args.burst_events} s", floor.burst_s, bot.burst_s),
+    ]
+    for label, a, b in rows:
+        print(f"{label:24} {a:18.3f} {b:12.3f} {b / a:10.2f}")
+    for label, attr in (("lost answers", "lost"), ("duplicated answers", "duplicated"), ("connection errors", "connection_errors")):
+        print(f"{label:24} {getattr(floor, attr):18d} {getattr(bot, attr):12d}")
+    for name, f in results.items():
+        print(f"memory {name:6} RSS {f.rss_before_mb:.1f} MB -> {f.rss_after_mb:.1f} MB after {args.memory_events:,} events "
+              f"({f.rss_after_mb - f.rss_before_mb:+.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
