@@ -9,11 +9,19 @@ POST to the threaded reply reaching the Slack API (median, p99), one event at a
 time; wall time for a burst of events from concurrent senders, with lost and
 duplicated answers and connection errors; the server's memory (RSS) before and
 after many events. Then the bot/floor ratios.
+
+Two mixes of questions, both from bench/question_mix.py:
+  team   a channel on launch day: 200 different questions, asked with Zipf-like
+         repetition (a few asked often, most once or twice), as people try the
+         bot and repeat what they saw others ask
+  new    every question different from every other (the bot's worst case: no
+         answer can come from its fact-set cache)
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import os
 import statistics
 import subprocess
@@ -23,7 +31,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
@@ -67,8 +75,8 @@ class TimedFakeSlackApi(FakeSlackApi):
 @dataclass
 class Figures:
     ready_s: float = 0.0
-    latency_ms: tuple[float, float] = (0.0, 0.0)
-    burst_s: float = 0.0
+    latency_ms: dict = field(default_factory=dict)  # mix -> (median, p99)
+    burst_s: dict = field(default_factory=dict)  # mix -> seconds
     lost: int = 0
     duplicated: int = 0
     connection_errors: int = 0
@@ -115,52 +123,68 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def measure(server: Server, texts: list[str], args: argparse.Namespace) -> Figures:
+def measure(server: Server, mixes: dict[str, list[str]], args: argparse.Namespace) -> Figures:
     figures = Figures()
     fake = server.fake
+    warm_up = mixes["warm-up"]
     # launch -> first answer: keep asking until the server is up and has answered
     first = server.next_ts()
-    while not server.send(texts[0], first):
+    while not server.send(warm_up[0], first):
         if server.process.poll() is not None:
             raise SystemExit(f"{server.name} exited with {server.process.returncode}")
         time.sleep(0.01)
     fake.wait_replies([first], 30)
     figures.ready_s = fake.arrivals[first][0] - server.launched
-
-    for text in texts[:50]:  # warm-up, not measured
+    for text in warm_up[1:]:  # first-call costs, not measured
         ts = server.next_ts()
         server.send(text, ts)
         fake.wait_replies([ts], 30)
 
-    samples = []
-    for index in range(args.latency_events):
-        ts = server.next_ts()
-        start = time.perf_counter()
-        server.send(texts[index % len(texts)], ts)
-        fake.wait_replies([ts], 30)
-        samples.append((fake.arrivals[ts][0] - start) * 1000)
-    ordered = sorted(samples)
-    figures.latency_ms = (statistics.median(ordered), ordered[int(len(ordered) * 0.99) - 1])
-
-    figures.burst_s, figures.lost, figures.duplicated, figures.connection_errors = burst(server, texts, args.burst_events, args.senders)
+    for mix in ("team", "new"):
+        texts = mixes[mix]
+        samples = []
+        for index in range(args.latency_events):
+            ts = server.next_ts()
+            start = time.perf_counter()
+            server.send(texts[index], ts)
+            fake.wait_replies([ts], 30)
+            samples.append((fake.arrivals[ts][0] - start) * 1000)
+        ordered = sorted(samples)
+        figures.latency_ms[mix] = (statistics.median(ordered), ordered[int(len(ordered) * 0.99) - 1])
+        offset = args.latency_events
+        seconds, lost, duplicated, errors = burst(server, texts[offset : offset + args.burst_events], args.senders)
+        figures.burst_s[mix] = seconds
+        figures.lost += lost
+        figures.duplicated += duplicated
+        figures.connection_errors += errors
 
     figures.rss_before_mb = server.rss_mb()
-    burst(server, texts, args.memory_events, args.senders)
+    memory_texts = mixes["team"]
+    burst(server, [memory_texts[i % len(memory_texts)] for i in range(args.memory_events)], args.senders)
     time.sleep(0.5)
     figures.rss_after_mb = server.rss_mb()
     return figures
 
 
-def burst(server: Server, texts: list[str], events: int, senders: int) -> tuple[float, int, int, int]:
+def burst(server: Server, texts: list[str], senders: int) -> tuple[float, int, int, int]:
     fake = server.fake
-    stamps = [server.next_ts() for _ in range(events)]
+    stamps = [server.next_ts() for _ in texts]
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=senders) as pool:
-        accepted = list(pool.map(lambda i: server.send(texts[i % len(texts)], stamps[i]), range(events)))
+        accepted = list(pool.map(lambda i: server.send(texts[i], stamps[i]), range(len(texts))))
     fake.wait_replies(stamps, 60)
     replies = Counter({ts: len(fake.arrivals.get(ts, ())) for ts in stamps})
     finished = max((fake.arrivals[ts][-1] for ts in stamps if ts in fake.arrivals), default=start)
     return finished - start, sum(1 for ts in stamps if replies[ts] == 0), sum(1 for ts in stamps if replies[ts] > 1), accepted.count(False)
+
+
+def mixes(args: argparse.Namespace) -> dict[str, list[str]]:
+    needed = args.latency_events + args.burst_events
+    generated = question_mix(load_knowledge(), 60 + 200 + needed, seed=11)
+    warm_up, pool, new = generated[:60], generated[60:260], generated[260:]
+    rng = random.Random(5)
+    weights = [1 / (rank + 1) for rank in range(len(pool))]
+    return {"warm-up": warm_up, "new": new, "team": rng.choices(pool, weights, k=max(needed, 1000))}
 
 
 def main() -> None:
@@ -170,7 +194,7 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=16)
     parser.add_argument("--memory-events", type=int, default=10_000)
     args = parser.parse_args()
-    texts = question_mix(load_knowledge(), 2000, seed=11)
+    questions = mixes(args)
     results = {}
     with tempfile.TemporaryDirectory() as workdir:
         for name, command in (("floor", [sys.executable, os.path.join(HERE, "bare_bolt_app.py")]),
@@ -178,23 +202,24 @@ def main() -> None:
             with TimedFakeSlackApi(BOT_TOKEN) as fake:
                 server = Server(name, command, fake, workdir)
                 try:
-                    results[name] = measure(server, texts, args)
+                    results[name] = measure(server, questions, args)
                 finally:
                     server.stop()
-    print(f"{args.latency_events} events one at a time, bursts of {args.burst_events} from {args.senders} senders, "
-          f"memory over {args.memory_events:,} events; {os.cpu_count()} cores\n")
-    print(f"{'':24} {'floor (bare Bolt)':>18} {'bot':>12} {'bot/floor':>10}")
+    print(f"{args.latency_events} events one at a time and bursts of {args.burst_events} from {args.senders} senders, "
+          f"for each mix; memory over {args.memory_events:,} events; {os.cpu_count()} cores\n")
+    print(f"{'':30} {'floor (bare Bolt)':>18} {'bot':>10} {'bot/floor':>10}")
     floor, bot = results["floor"], results["bot"]
-    rows = [
-        ("launch -> first answer s", floor.ready_s, bot.ready_s),
-        ("latency median ms", floor.latency_ms[0], bot.latency_ms[0]),
-        ("latency p99 ms", floor.latency_ms[1], bot.latency_ms[1]),
-        (f"burst of {args.burst_events} s", floor.burst_s, bot.burst_s),
-    ]
+    rows = [("launch -> first answer, s", floor.ready_s, bot.ready_s)]
+    for mix in ("team", "new"):
+        rows += [
+            (f"{mix}: latency median, ms", floor.latency_ms[mix][0], bot.latency_ms[mix][0]),
+            (f"{mix}: latency p99, ms", floor.latency_ms[mix][1], bot.latency_ms[mix][1]),
+            (f"{mix}: burst of {args.burst_events}, s", floor.burst_s[mix], bot.burst_s[mix]),
+        ]
     for label, a, b in rows:
-        print(f"{label:24} {a:18.3f} {b:12.3f} {b / a:10.2f}")
+        print(f"{label:30} {a:18.3f} {b:10.3f} {b / a:10.2f}")
     for label, attr in (("lost answers", "lost"), ("duplicated answers", "duplicated"), ("connection errors", "connection_errors")):
-        print(f"{label:24} {getattr(floor, attr):18d} {getattr(bot, attr):12d}")
+        print(f"{label:30} {getattr(floor, attr):18d} {getattr(bot, attr):10d}")
     for name, f in results.items():
         print(f"memory {name:6} RSS {f.rss_before_mb:.1f} MB -> {f.rss_after_mb:.1f} MB after {args.memory_events:,} events "
               f"({f.rss_after_mb - f.rss_before_mb:+.1f} MB)")
