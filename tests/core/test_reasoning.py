@@ -85,11 +85,7 @@ def test_eight_threads_get_exactly_the_single_thread_answers():
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _in_threads(ask, 8)
     assert errors == []
     assert len(results) == 800
     assert all(summary == expected[question] for question, summary in results)
@@ -106,12 +102,17 @@ def test_eight_threads_on_the_raw_engine_match_one_thread(engine):
             if engine.run(fact_sets[pick]) != expected[pick]:
                 mismatches.append(pick)
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(8)]
+    _in_threads(run, 8)
+    assert mismatches == []
+
+
+def _in_threads(target, count):
+    """Runs target(0) .. target(count - 1) at once, each in its own thread."""
+    threads = [threading.Thread(target=target, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert mismatches == []
 
 
 def _summary(answer):
