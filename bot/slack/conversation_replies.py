@@ -3,7 +3,9 @@ thread, and the reply is the answer to everything said so far. No Slack calls he
 
 from __future__ import annotations
 
+import logging
 import re
+import sqlite3
 
 from ..advisor import Advisor
 from ..answering.answer import Answer
@@ -13,6 +15,8 @@ from ..understanding.question import FactFinding
 from ..understanding.slack_markup import to_plain_text
 
 _WHY = re.compile(r"\W*why\W*", re.I)
+
+logger = logging.getLogger(__name__)
 
 
 def asks_why(wire_text: str) -> bool:
@@ -35,18 +39,46 @@ class ConversationReplies:
         return render_answer(self._answer(channel, thread, "", (said,)), thread)
 
     def explain(self, channel: str, thread: str) -> SlackMessage:
-        earlier = self._conversations.find(channel, thread)
+        earlier, trouble = self._recall(channel, thread)
+        if trouble:
+            _warn_forgetting(channel, thread, trouble)
         if earlier is None:
             return render_chain(self._advisor.advise(""))
         return render_chain(self._advisor.advise("", earlier=earlier.facts, earlier_subject=earlier.subject))
 
     def _answer(self, channel: str, thread: str, wire_text: str, clicked: tuple[FactFinding, ...]) -> Answer:
-        earlier = self._conversations.find(channel, thread)
+        earlier, trouble = self._recall(channel, thread)
         facts = earlier.facts if earlier else ()
         clicked_facts = {f.fact for f in clicked}
         facts = tuple(f for f in facts if f.fact not in clicked_facts) + clicked
         answer = self._advisor.advise(wire_text, earlier=facts, earlier_subject=earlier.subject if earlier else None)
         if answer.question.intent == "recommend":
             question = answer.question
-            self._conversations.save(Conversation(channel, thread, question.subject, question.facts))
+            trouble = self._remember(Conversation(channel, thread, question.subject, question.facts)) or trouble
+        if trouble:
+            _warn_forgetting(channel, thread, trouble)
         return answer
+
+    # The database being locked or unwritable costs the thread its memory, never the answer.
+    def _recall(self, channel: str, thread: str) -> tuple[Conversation | None, str | None]:
+        try:
+            return self._conversations.find(channel, thread), None
+        except sqlite3.Error as error:
+            return None, str(error)
+
+    def _remember(self, conversation: Conversation) -> str | None:
+        try:
+            self._conversations.save(conversation)
+        except sqlite3.Error as error:
+            return str(error)
+        return None
+
+
+def _warn_forgetting(channel: str, thread: str, trouble: str) -> None:
+    logger.warning(
+        "conversation memory unavailable for thread %s/%s (database: %s); answered without it, "
+        "so this answer or a follow-up may not know what was said before",
+        channel,
+        thread,
+        trouble,
+    )

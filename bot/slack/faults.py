@@ -3,19 +3,45 @@
 from __future__ import annotations
 
 import logging
+from http.client import HTTPException
 from typing import Callable
 
+from slack_sdk.errors import SlackApiError
+
 APOLOGY = "Sorry, something went wrong while I was answering. Please try again in a moment."
+
+# Slack could not be reached, or did not answer in time, even after the client's retries.
+SLACK_UNREACHABLE = (OSError, HTTPException)
 
 
 def answer_or_apologize(logger: logging.Logger, what: str, answer: Callable[[], None], apologize: Callable[[str], None]) -> None:
     """Runs `answer`; if it fails, logs `what` (the event id or similar) and calls
-    `apologize(APOLOGY)`. Never raises: a bad message must not take the bot down."""
+    `apologize(APOLOGY)`. Never raises: a bad message must not take the bot down.
+
+    Slack's API failing is expected weather, logged as one line; anything else is a bug in
+    the bot and gets its traceback."""
     try:
         answer()
+        return
+    except SLACK_UNREACHABLE as error:
+        # The apology would go the same way and hold this answer thread for as long again.
+        logger.warning("gave up answering %s: Slack's API did not answer: %s", what, describe_slack_failure(error))
+        return
+    except SlackApiError as error:
+        logger.warning("gave up answering %s: %s", what, describe_slack_failure(error))
     except Exception:
         logger.exception("could not answer %s", what)
-        try:
-            apologize(APOLOGY)
-        except Exception:
-            logger.exception("could not apologize for %s either", what)
+    try:
+        apologize(APOLOGY)
+    except Exception as error:
+        logger.warning("could not apologize for %s either: %s", what, describe_slack_failure(error))
+
+
+def describe_slack_failure(error: Exception) -> str:
+    """One line, without the request's headers (where the token is)."""
+    if isinstance(error, SlackApiError):
+        method = str(error.response.api_url).rstrip("/").rsplit("/", 1)[-1]
+        text = f"Slack's API refused {method}: HTTP {error.response.status_code}, {error.response.get('error')}"
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return text.splitlines()[0]

@@ -1,16 +1,54 @@
-"""The WebClient the bot calls Slack with: configurable base URL, and rate limits retried."""
+"""The WebClient the bot calls Slack with: configurable base URL, a timeout on every call, and
+the failures worth another try (rate limits, Slack's own 500/503s, a dropped or hung
+connection) retried with backoff a bounded number of times."""
 
 from __future__ import annotations
 
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+import random
+from http.client import RemoteDisconnected
+from urllib.error import URLError
 
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.jitter import Jitter
+
+# Slack usually answers in well under a second; a hung Slack must not hold an answer thread.
+TIMEOUT_SECONDS = 5.0
 # Slack's Retry-After is honoured by the handler; a few tries ride out a burst.
 RATE_LIMIT_RETRIES = 3
+SERVER_ERROR_RETRIES = 2
+CONNECTION_RETRIES = 2
+# Waits of 0.5 s, then 1 s, each up to a quarter longer.
+BACKOFF_SECONDS = 0.5
+
+
+class _ProportionalJitter(Jitter):
+    """slack_sdk's default jitter adds up to a whole second to every wait, which would dwarf
+    the backoff itself; this spreads replicas apart by up to a quarter of the wait."""
+
+    def recalculate(self, duration: float) -> float:
+        return duration * (1 + random.random() / 4)
 
 
 def build_web_client(token: str, api_url: str) -> WebClient:
-    client = WebClient(token=token, base_url=api_url)
-    # The default handlers retry only connection errors; without this a 429 drops the answer.
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
-    return client
+    """Bolt copies timeout and retry handlers into the client it gives each listener."""
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=BACKOFF_SECONDS, jitter=_ProportionalJitter())
+    # A read that times out surfaces as a bare TimeoutError, which the default handler does not
+    # retry. Retrying it can post twice if Slack did take the first call and only answered late;
+    # one rare duplicate is better than an answer never posted.
+    connection_errors = [URLError, ConnectionResetError, RemoteDisconnected, TimeoutError]
+    return WebClient(
+        token=token,
+        base_url=api_url,
+        timeout=TIMEOUT_SECONDS,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES, interval_calculator=backoff, error_types=connection_errors),
+            ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES, interval_calculator=backoff),
+            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        ],
+    )

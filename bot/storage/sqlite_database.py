@@ -25,7 +25,10 @@ CREATE TABLE IF NOT EXISTS handled_events (
 );
 CREATE INDEX IF NOT EXISTS handled_events_by_age ON handled_events (handled_at);
 """
-BUSY_TIMEOUT_SECONDS = 10.0
+# Short, because a claim runs before Slack gets its ack (3 s) and every answer waits on its
+# thread's row: a database held locked by something else must cost an answer its memory, not
+# its delivery. Writes here take milliseconds, so this is still far above normal contention.
+BUSY_TIMEOUT_SECONDS = 1.0
 
 
 class SqliteDatabase:

@@ -2,7 +2,8 @@
 
 It answers auth.test for the bot token it was given, records the body of every
 chat.postMessage, chat.update and response_url POST, and can be told to fail
-(429 with Retry-After, or 500) or to be slow for the next calls of a method.
+(429 with Retry-After, or 500), to be slow, or to hang without ever answering, for the
+next calls of a method.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Fault:
     status: int
     retry_after: int | None
     delay: float
+    hangs: bool = False  # holds the call for `delay`, then drops it unanswered and unrecorded
 
 
 class FakeSlackApi:
@@ -63,9 +65,14 @@ class FakeSlackApi:
         with self._lock:
             self._faults.extend(Fault(method, status, retry_after, 0.0) for _ in range(count))
 
-    def slow_next(self, method: str, seconds: float) -> None:
+    def slow_next(self, method: str, seconds: float, count: int = 1) -> None:
         with self._lock:
-            self._faults.append(Fault(method, 200, None, seconds))
+            self._faults.extend(Fault(method, 200, None, seconds) for _ in range(count))
+
+    def hang_next(self, method: str, count: int, seconds: float) -> None:
+        """Like a Slack that takes the request and never replies: the caller's timeout must fire."""
+        with self._lock:
+            self._faults.extend(Fault(method, 200, None, seconds, hangs=True) for _ in range(count))
 
     # -- what happened -----------------------------------------------------
     def calls(self, method: str) -> list[dict[str, Any]]:
@@ -133,6 +140,9 @@ class FakeSlackApi:
                 fault = fake._take_fault(method)
                 if fault and fault.delay:
                     time.sleep(fault.delay)
+                if fault and fault.hangs:
+                    self.close_connection = True
+                    return
                 if fault and fault.status != 200:
                     self.send_response(fault.status)
                     if fault.retry_after is not None:

@@ -8,6 +8,8 @@ import time
 from bot_harness import CHANNEL, DM_CHANNEL, SIGNING_SECRET, all_text, direct_message, mention
 from fake_slack_api import BOT_ID, BOT_USER_ID
 
+from bot.slack.web_client import SERVER_ERROR_RETRIES
+
 
 def test_url_verification_echoes_the_challenge(bot):
     reply = bot.post(json.dumps({"token": "legacy", "challenge": "c-123", "type": "url_verification"}), "application/json")
@@ -100,7 +102,7 @@ def test_a_rate_limited_answer_is_retried_after_retry_after(bot, fake_slack):
 
 
 def test_a_failure_while_answering_gives_an_apology_in_the_thread(bot, fake_slack, caplog):
-    fake_slack.fail_next("chat.postMessage", count=1, status=500)
+    fake_slack.fail_next("chat.postMessage", count=1 + SERVER_ERROR_RETRIES, status=500)  # past the client's retries
     bot.send_event(mention("should our billing API be a container?", ts="1700000500.000100"), event_id="Ev0FAILING")
     [apology] = fake_slack.wait_for("chat.postMessage")
     assert apology["thread_ts"] == "1700000500.000100"
