@@ -15,6 +15,7 @@ from .scoring import confidence_of, scores, verdict_of
 
 FactSet = frozenset[tuple[str, bool]]
 Reasoner = Callable[[FactSet], Trace]
+Relevance = Callable[[FactSet], FactSet]
 
 MAX_REASONS = 3
 MAX_CHANGES = 4
@@ -30,15 +31,20 @@ HELP_EXAMPLES = (
 
 
 class AnswerComposer:
-    def __init__(self, knowledge: KnowledgeBase, reason: Reasoner, verdict_cache_size: int = 0) -> None:
+    def __init__(self, knowledge: KnowledgeBase, reason: Reasoner, relevant: Relevance, verdict_cache_size: int = 0) -> None:
         self._knowledge = knowledge
         self._reason = reason
+        self._relevant = relevant
         self._rules = {rule.id: rule for rule in knowledge.rules}
         # What-if runs need only the verdict: a small cache entry, so many more fit.
-        self._verdict_for = lru_cache(maxsize=verdict_cache_size)(self._verdict_of_facts)
+        self._verdict_of_relevant = lru_cache(maxsize=verdict_cache_size)(self._verdict_of_facts)
 
     def _verdict_of_facts(self, facts: FactSet) -> str:
         return verdict_of(scores(self._reason(facts), self._rules))
+
+    def verdict_for(self, facts: FactSet) -> str:
+        """The verdict these facts alone give (cached when the composer caches)."""
+        return self._verdict_of_relevant(self._relevant(facts))
 
     def compose(self, question: Question) -> Answer:
         if question.intent == "help":
@@ -123,7 +129,7 @@ class AnswerComposer:
                 break
             changed = dict(facts)
             changed[fact] = value
-            other = self._verdict_for(frozenset(changed.items()))
+            other = self.verdict_for(frozenset(changed.items()))
             if other != verdict:
                 changes.append(VerdictChange(fact, self._knowledge.facts[fact].label, value, other))
         return tuple(changes)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from durable.engine import Host
 
@@ -78,9 +78,15 @@ class RuleEngine:
         self._firings[rule.id] = Firing(rule.id, merged, rule.derives)
         return False
 
+    def relevant(self, facts: Iterable[tuple[str, bool]]) -> frozenset[tuple[str, bool]]:
+        """The (fact, value) pairs some rule waits for. Two fact sets with the same
+        relevant pairs give the same trace ("no GPU, microservices" and
+        "microservices" while no rule waits for a GPU to be absent)."""
+        return frozenset(pair for pair in facts if pair in self._observed)
+
     def run(self, facts: Mapping[str, bool]) -> Trace:
         """Run the rules forward from the user's facts. Safe to call from any thread."""
-        observed = [(name, value) for name, value in facts.items() if (name, value) in self._observed]
+        observed = sorted(self.relevant(facts.items()))
         if not observed:
             return Trace(())
         with self._lock:

@@ -8,6 +8,7 @@ import os
 import signal
 import sqlite3
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Mapping, TextIO
 
@@ -70,6 +71,7 @@ def _serve(settings: Settings, socket_mode: bool, err: TextIO) -> int:
         print(f"placement: Slack did not accept SLACK_BOT_TOKEN (auth.test at {settings.api_url}): {message}", file=err)
         return EXIT_BAD_CONFIGURATION
 
+    threading.Thread(target=_warm_up, args=(advisor,), name="warm-up", daemon=True).start()
     stopping = threading.Event()
     if socket_mode:
         _on_stop_signals(stopping.set)
@@ -84,6 +86,13 @@ def _serve(settings: Settings, socket_mode: bool, err: TextIO) -> int:
     answers.shutdown(wait=True)
     logger.info("stopped")
     return 0
+
+
+def _warm_up(advisor: Advisor) -> None:
+    """Answers are served meanwhile; the warm-up only shares the engine's lock with them."""
+    started = time.monotonic()
+    count = advisor.warm_up()
+    logger.info("worked out %d fact combinations in advance in %.1f s", count, time.monotonic() - started)
 
 
 def _on_stop_signals(stop: Callable[[], None]) -> None:

@@ -107,3 +107,14 @@ def test_rows_shown_are_the_ones_the_reasoning_used(advisor):
 def test_bad_input_gets_a_clear_answer(advisor, text):
     answer = advisor.advise(text)
     assert answer.headline
+
+
+def test_warm_up_works_out_every_small_combination_without_changing_answers(advisor):
+    from bot.advisor import Advisor
+
+    cold = Advisor.from_directory(cache=False)
+    said = [f for f in cold.knowledge.facts.values() if not f.derived]
+    assert advisor.warm_up(max_facts=2) == len(said) + len(said) * (len(said) - 1) // 2
+    for text in ("CI build agents that run untrusted pull requests", "a legacy app", "stateless microservices on k8s"):
+        warm, fresh = advisor.advise(text), cold.advise(text)
+        assert (warm.verdict, warm.would_change_if, warm.clarify) == (fresh.verdict, fresh.would_change_if, fresh.clarify)
