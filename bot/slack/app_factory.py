@@ -17,10 +17,13 @@ from .listeners import register_listeners
 from .retry_dedupe import skip_handled_events
 
 
-def build_app(client: WebClient, signing_secret: str, advisor: Advisor, database: SqliteDatabase, listener_executor: Executor) -> App:
-    """`listener_executor` runs the answers after Slack has been acknowledged; the server
-    shuts it down, waiting, to finish answers in flight before exiting."""
-    app = App(client=client, signing_secret=signing_secret, listener_executor=listener_executor, name="placement")
+def build_app(
+    client: WebClient, signing_secret: str, advisor: Advisor, database: SqliteDatabase, listeners: Executor, answers: Executor
+) -> App:
+    """`listeners` runs Bolt's listeners, which only ack and queue; `answers` runs the
+    answers. Two pools, so answers stuck on a hung Slack never delay an ack. To stop
+    cleanly, shut down `listeners` first (every answer is then queued), then `answers`."""
+    app = App(client=client, signing_secret=signing_secret, listener_executor=listeners, name="placement")
     app.middleware(skip_handled_events(HandledEvents(database)))
-    register_listeners(app, ConversationReplies(advisor, ConversationStore(database)))
+    register_listeners(app, ConversationReplies(advisor, ConversationStore(database)), answers)
     return app

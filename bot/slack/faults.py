@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from http.client import HTTPException
+from concurrent.futures import Executor
 from typing import Callable
 
 from slack_sdk.errors import SlackApiError
@@ -12,6 +13,15 @@ APOLOGY = "Sorry, something went wrong while I was answering. Please try again i
 
 # Slack could not be reached, or did not answer in time, even after the client's retries.
 SLACK_UNREACHABLE = (OSError, HTTPException)
+
+
+def answer_later(
+    answers: Executor, logger: logging.Logger, what: str, answer: Callable[[], None], apologize: Callable[[str], None]
+) -> None:
+    """Queues `answer` on the answer pool and returns at once. Bolt acks commands and
+    clicks from its own listener threads: an answer stuck on a hung Slack must never
+    hold one of those, or the next command's ack misses Slack's 3 seconds."""
+    answers.submit(answer_or_apologize, logger, what, answer, apologize)
 
 
 def answer_or_apologize(logger: logging.Logger, what: str, answer: Callable[[], None], apologize: Callable[[str], None]) -> None:

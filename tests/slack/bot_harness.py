@@ -21,6 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.app_factory import build_app
 from bot.slack.http_server import EVENTS_PATH, HttpServer
+from bot.slack.server import ANSWER_THREADS, LISTENER_THREADS
 from bot.slack.web_client import build_web_client
 from bot.storage.sqlite_database import SqliteDatabase
 
@@ -36,8 +37,8 @@ class TrackingExecutor(ThreadPoolExecutor):
     """Bolt's listener executor, plus a way for a test to wait until every answer is done,
     so that "nothing more was posted" is checked after the fact, not raced."""
 
-    def __init__(self) -> None:
-        super().__init__(max_workers=4)
+    def __init__(self, threads: int) -> None:
+        super().__init__(max_workers=threads)
         self._futures: list[Future] = []
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
@@ -47,6 +48,23 @@ class TrackingExecutor(ThreadPoolExecutor):
 
     def wait_idle(self, timeout: float = 10.0) -> None:
         wait(list(self._futures), timeout=timeout)
+
+
+class BotPools:
+    """The app's two pools, as `placement serve` makes them: Bolt's listeners (ack and
+    queue) and the answers."""
+
+    def __init__(self) -> None:
+        self.listeners = TrackingExecutor(LISTENER_THREADS)
+        self.answers = TrackingExecutor(ANSWER_THREADS)
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        self.listeners.wait_idle(timeout)  # after this, every answer has been queued
+        self.answers.wait_idle(timeout)
+
+    def shutdown(self) -> None:
+        self.listeners.shutdown(wait=True)
+        self.answers.shutdown(wait=True)
 
 
 @dataclass(frozen=True)
@@ -141,9 +159,11 @@ class RunningBot(SlackSender):
     """The production app and HTTP server, in this process, on a free port."""
 
     def __init__(self, fake: FakeSlackApi, advisor, database_path: str) -> None:
-        self.answers = TrackingExecutor()
+        self.pools = BotPools()
         client = build_web_client(BOT_TOKEN, fake.api_url)
-        self.app = build_app(client, SIGNING_SECRET, advisor, SqliteDatabase(database_path), self.answers)
+        self.app = build_app(
+            client, SIGNING_SECRET, advisor, SqliteDatabase(database_path), self.pools.listeners, self.pools.answers
+        )
         self._server = HttpServer(self.app, "127.0.0.1", 0)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
@@ -152,7 +172,7 @@ class RunningBot(SlackSender):
     def stop(self) -> None:
         self._server.stop()
         self._thread.join(timeout=10)
-        self.answers.shutdown(wait=True)
+        self.pools.shutdown()
 
     def settle(self) -> None:
-        self.answers.wait_idle()
+        self.pools.wait_idle()

@@ -23,6 +23,7 @@ from test_serve import REPO, _environment, _wait_until_listening
 
 from bot.slack import web_client
 from bot.slack.faults import APOLOGY
+from bot.slack.server import ANSWER_THREADS, LISTENER_THREADS
 from bot.slack.web_client import BACKOFF_SECONDS, CONNECTION_RETRIES, RATE_LIMIT_RETRIES, SERVER_ERROR_RETRIES
 from bot.storage.sqlite_database import BUSY_TIMEOUT_SECONDS
 
@@ -107,6 +108,20 @@ def test_a_slow_slack_does_not_hold_up_the_acks_of_other_events(impatient_bot, f
     timings = [_timed(lambda i=i: impatient_bot.send_event(mention(QUESTION, ts=f"1700004100.{i:06d}"))) for i in range(4)]
     assert all(reply.status == 200 and took < FAST_ACK_SECONDS for reply, took in timings)
     assert len(fake_slack.wait_for("chat.postMessage", count=4)) == 4
+
+
+def test_commands_and_clicks_are_acked_while_every_answer_thread_waits_on_a_hung_slack(impatient_bot, fake_slack):
+    """Bolt acks a command from its listener thread; answers run on a pool of their own,
+    so answers stuck on Slack cannot take the threads the next ack needs."""
+    stuck = ANSWER_THREADS + LISTENER_THREADS
+    fake_slack.hang_next("chat.postMessage", count=stuck * (1 + CONNECTION_RETRIES), seconds=SHORT_TIMEOUT_SECONDS * 4)
+    for index in range(stuck):
+        impatient_bot.send_event(mention(QUESTION, ts=f"1700004200.{index:06d}"))
+    time.sleep(0.2)  # every answer thread is now waiting on Slack
+    reply, took = _timed(lambda: impatient_bot.send_command("startup time?", response_name="during-hang"))
+    assert reply.status == 200 and took < FAST_ACK_SECONDS
+    [answer] = fake_slack.wait_for("response", timeout=30)
+    assert "Startup Time" in answer["text"]
 
 
 def test_rate_limits_past_the_retries_are_given_up_with_an_apology_in_the_thread(bot, fake_slack, caplog):

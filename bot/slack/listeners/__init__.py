@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
+
 from slack_bolt import App
 
 from ..conversation_replies import ConversationReplies
 from . import buttons, direct_messages, mentions, slash_command
 
 
-def register_listeners(app: App, replies: ConversationReplies) -> None:
-    mentions.register(app, replies)
-    direct_messages.register(app, replies)
-    slash_command.register(app, replies)
-    buttons.register(app, replies)
+def register_listeners(app: App, replies: ConversationReplies, answers: Executor) -> None:
+    """Listeners ack (Bolt's threads) and queue the answer on `answers` (the bot's threads)."""
+    for kind in (mentions, direct_messages, slash_command, buttons):
+        kind.register(app, replies, answers)

@@ -4,6 +4,7 @@ adds the full chain of fired rules under it."""
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 import re
 from typing import Any, Callable
 
@@ -12,7 +13,7 @@ from slack_sdk import WebClient
 
 from ...rendering.block_kit import CLARIFY_NO_ACTION, CLARIFY_YES_ACTION, WHY_ACTION, ButtonValue
 from ..conversation_replies import ConversationReplies
-from ..faults import answer_or_apologize
+from ..faults import answer_later
 from .slash_command import is_command_thread
 from .thread_messages import post
 
@@ -23,7 +24,7 @@ def _channel_of(body: dict[str, Any]) -> str:
     return (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
 
 
-def register(app: App, replies: ConversationReplies) -> None:
+def register(app: App, replies: ConversationReplies, answers: Executor) -> None:
     @app.action(_CLARIFY)
     def answer_clarification(
         ack: Callable[..., None], body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, logger: logging.Logger
@@ -39,7 +40,7 @@ def register(app: App, replies: ConversationReplies) -> None:
             else:
                 client.chat_update(channel=channel, ts=body["container"]["message_ts"], blocks=list(message.blocks), text=message.text)
 
-        answer_or_apologize(logger, f"click {action.get('action_id')}", answer, _apologizer(respond))
+        answer_later(answers, logger, f"click {action.get('action_id')}", answer, _apologizer(respond))
 
     @app.action(WHY_ACTION)
     def explain(
@@ -56,7 +57,7 @@ def register(app: App, replies: ConversationReplies) -> None:
             else:
                 post(client, channel, clicked.thread, message)
 
-        answer_or_apologize(logger, f"click {action.get('action_id')}", answer, _apologizer(respond))
+        answer_later(answers, logger, f"click {action.get('action_id')}", answer, _apologizer(respond))
 
 
 def _apologizer(respond: Respond) -> Callable[[str], None]:

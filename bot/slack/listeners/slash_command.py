@@ -5,13 +5,14 @@ own conversation under a key of our own."""
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 import uuid
 from typing import Any, Callable
 
 from slack_bolt import App, Respond
 
 from ..conversation_replies import ConversationReplies
-from ..faults import answer_or_apologize
+from ..faults import answer_later
 
 COMMAND = "/placement"
 PUBLIC_WORD = "public"
@@ -34,7 +35,7 @@ def split_public(text: str) -> tuple[bool, str]:
     return False, text.strip()
 
 
-def register(app: App, replies: ConversationReplies) -> None:
+def register(app: App, replies: ConversationReplies, answers: Executor) -> None:
     @app.command(COMMAND)
     def answer_command(ack: Callable[..., None], command: dict[str, Any], respond: Respond, logger: logging.Logger) -> None:
         ack()
@@ -45,7 +46,8 @@ def register(app: App, replies: ConversationReplies) -> None:
             message = replies.reply_to_text(command["channel_id"], new_command_thread(), text)
             respond(blocks=list(message.blocks), text=message.text, response_type=response_type)
 
-        answer_or_apologize(
+        answer_later(
+            answers,
             logger,
             f"command from trigger {command.get('trigger_id')}",
             answer,

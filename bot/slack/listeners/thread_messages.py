@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 from typing import Any, Mapping
 
 from slack_sdk import WebClient
 
 from ...rendering.block_kit import SlackMessage
 from ..conversation_replies import ConversationReplies
-from ..faults import answer_or_apologize
+from ..faults import answer_later
 
 # Subtypes that are still a person writing; edits, deletes, joins and bot posts are not.
 PERSON_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
@@ -24,12 +25,18 @@ def post(client: WebClient, channel: str, thread: str, message: SlackMessage) ->
 
 
 def answer_in_thread(
-    client: WebClient, logger: logging.Logger, replies: ConversationReplies, body: Mapping[str, Any], event: Mapping[str, Any]
+    answers: Executor,
+    client: WebClient,
+    logger: logging.Logger,
+    replies: ConversationReplies,
+    body: Mapping[str, Any],
+    event: Mapping[str, Any],
 ) -> None:
     """Replies in the thread the message was written in, or starts one under it."""
     channel = event["channel"]
     thread = event.get("thread_ts") or event["ts"]
-    answer_or_apologize(
+    answer_later(
+        answers,
         logger,
         f"event {body.get('event_id')}",
         lambda: post(client, channel, thread, replies.reply_to_text(channel, thread, event.get("text") or "")),
