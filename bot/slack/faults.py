@@ -5,14 +5,26 @@ from __future__ import annotations
 import logging
 from http.client import HTTPException
 from concurrent.futures import Executor
-from typing import Callable
+from typing import Any, Callable
 
 from slack_sdk.errors import SlackApiError
 
 APOLOGY = "Sorry, something went wrong while I was answering. Please try again in a moment."
 
-# Slack could not be reached, or did not answer in time, even after the client's retries.
+class ResponseUrlRefused(HTTPException):
+    """Slack's response_url answered with an error status."""
+
+
+# Slack could not be reached, did not answer in time (even after the client's retries), or
+# refused a response_url post.
 SLACK_UNREACHABLE = (OSError, HTTPException)
+
+
+def checked(response: Any) -> None:
+    """Bolt's respond() returns the response_url's status instead of raising: an answer
+    Slack refused would be lost without a word in the log."""
+    if response.status_code >= 400:
+        raise ResponseUrlRefused(f"response_url answered HTTP {response.status_code}")
 
 
 def answer_later(

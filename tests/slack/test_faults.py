@@ -124,6 +124,16 @@ def test_commands_and_clicks_are_acked_while_every_answer_thread_waits_on_a_hung
     assert "Startup Time" in answer["text"]
 
 
+def test_a_refused_response_url_is_logged_not_lost_silently(bot, fake_slack, caplog):
+    fake_slack.fail_next("response", count=1, status=500)
+    assert bot.send_command("startup time?").status == 200
+    bot.settle()
+    assert fake_slack.calls("response") == []
+    [gave_up] = [line for line in _lines_naming(caplog, "gave up") if "response_url answered HTTP 500" in line]
+    assert "command from trigger" in gave_up
+    _assert_quiet_and_secret_free(caplog)
+
+
 def test_rate_limits_past_the_retries_are_given_up_with_an_apology_in_the_thread(bot, fake_slack, caplog):
     fake_slack.fail_next("chat.postMessage", count=1 + RATE_LIMIT_RETRIES, status=429, retry_after=0)
     bot.send_event(mention(QUESTION, ts=QUESTION_TS), event_id="Ev0LIMITED")

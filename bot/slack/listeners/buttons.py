@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from ...rendering.block_kit import CLARIFY_NO_ACTION, CLARIFY_YES_ACTION, WHY_ACTION, ButtonValue
 from ..conversation_replies import ConversationReplies
-from ..faults import answer_later
+from ..faults import answer_later, checked
 from .slash_command import is_command_thread
 from .thread_messages import post
 
@@ -36,7 +36,7 @@ def register(app: App, replies: ConversationReplies, answers: Executor) -> None:
             channel = _channel_of(body)
             message = replies.reply_to_click(channel, clicked.thread, str(clicked.fact), action["action_id"] == CLARIFY_YES_ACTION)
             if is_command_thread(clicked.thread):
-                respond(blocks=list(message.blocks), text=message.text, replace_original=True)
+                checked(respond(blocks=list(message.blocks), text=message.text, replace_original=True))
             else:
                 client.chat_update(channel=channel, ts=body["container"]["message_ts"], blocks=list(message.blocks), text=message.text)
 
@@ -53,7 +53,7 @@ def register(app: App, replies: ConversationReplies, answers: Executor) -> None:
             channel = _channel_of(body)
             message = replies.explain(channel, clicked.thread)
             if is_command_thread(clicked.thread):
-                respond(blocks=list(message.blocks), text=message.text, response_type="ephemeral", replace_original=False)
+                checked(respond(blocks=list(message.blocks), text=message.text, response_type="ephemeral", replace_original=False))
             else:
                 post(client, channel, clicked.thread, message)
 

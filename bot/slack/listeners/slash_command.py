@@ -12,7 +12,7 @@ from typing import Any, Callable
 from slack_bolt import App, Respond
 
 from ..conversation_replies import ConversationReplies
-from ..faults import answer_later
+from ..faults import answer_later, checked
 
 COMMAND = "/placement"
 PUBLIC_WORD = "public"
@@ -44,7 +44,7 @@ def register(app: App, replies: ConversationReplies, answers: Executor) -> None:
 
         def answer() -> None:
             message = replies.reply_to_text(command["channel_id"], new_command_thread(), text)
-            respond(blocks=list(message.blocks), text=message.text, response_type=response_type)
+            checked(respond(blocks=list(message.blocks), text=message.text, response_type=response_type))
 
         answer_later(
             answers,
