@@ -77,6 +77,7 @@ class Figures:
     ready_s: float = 0.0
     latency_ms: dict = field(default_factory=dict)  # mix -> (median, p99)
     burst_s: dict = field(default_factory=dict)  # mix -> seconds
+    burst_cpu_ms: dict = field(default_factory=dict)  # mix -> server CPU time per event
     lost: int = 0
     duplicated: int = 0
     connection_errors: int = 0
@@ -109,6 +110,11 @@ class Server:
     def rss_mb(self) -> float:
         with open(f"/proc/{self.process.pid}/status") as status:
             return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+
+    def cpu_seconds(self) -> float:
+        with open(f"/proc/{self.process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -152,16 +158,23 @@ def measure(server: Server, mixes: dict[str, list[str]], args: argparse.Namespac
         ordered = sorted(samples)
         figures.latency_ms[mix] = (statistics.median(ordered), ordered[int(len(ordered) * 0.99) - 1])
         offset = args.latency_events
+        cpu_before = server.cpu_seconds()
         seconds, lost, duplicated, errors = burst(server, texts[offset : offset + args.burst_events], args.senders)
         figures.burst_s[mix] = seconds
+        figures.burst_cpu_ms[mix] = (server.cpu_seconds() - cpu_before) * 1000 / args.burst_events
         figures.lost += lost
         figures.duplicated += duplicated
         figures.connection_errors += errors
 
-    figures.rss_before_mb = server.rss_mb()
+    # Memory: sent in bursts, each waiting for its replies (as Slack traffic comes), so the
+    # figure shows what the server keeps, not how deep a queue got in one flood.
     memory_texts = mixes["team"]
-    burst(server, [memory_texts[i % len(memory_texts)] for i in range(args.memory_events)], args.senders)
-    time.sleep(0.5)
+    figures.rss_before_mb = server.rss_mb()
+    sent = 0
+    while sent < args.memory_events:
+        chunk = min(args.burst_events, args.memory_events - sent)
+        burst(server, [memory_texts[(sent + i) % len(memory_texts)] for i in range(chunk)], args.senders)
+        sent += chunk
     figures.rss_after_mb = server.rss_mb()
     return figures
 
@@ -215,6 +228,7 @@ def main() -> None:
             (f"{mix}: latency median, ms", floor.latency_ms[mix][0], bot.latency_ms[mix][0]),
             (f"{mix}: latency p99, ms", floor.latency_ms[mix][1], bot.latency_ms[mix][1]),
             (f"{mix}: burst of {args.burst_events}, s", floor.burst_s[mix], bot.burst_s[mix]),
+            (f"{mix}: server CPU per event, ms", floor.burst_cpu_ms[mix], bot.burst_cpu_ms[mix]),
         ]
     for label, a, b in rows:
         print(f"{label:30} {a:18.3f} {b:10.3f} {b / a:10.2f}")

@@ -34,7 +34,7 @@ class ConversationStore:
 
     def save(self, conversation: Conversation) -> None:
         facts = json.dumps([{"fact": f.fact, "value": f.value, "evidence": f.evidence} for f in conversation.facts])
-        with self._database.connect() as connection:
+        with self._database.write() as connection:
             connection.execute(
                 "INSERT INTO conversations (channel, thread, subject, facts, updated_at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (channel, thread) DO UPDATE SET subject = excluded.subject, facts = excluded.facts, "

@@ -15,15 +15,22 @@ from .sqlite_database import SqliteDatabase
 REMEMBER_SECONDS = 24 * 60 * 60
 
 
+# Forgetting old ids is a sweep, not part of every claim.
+SWEEP_EVERY_SECONDS = 60
+
+
 class HandledEvents:
     def __init__(self, database: SqliteDatabase) -> None:
         self._database = database
+        self._last_sweep = 0.0
 
     def claim(self, event_id: str) -> bool:
         """True the first time an event id is seen, False on every later delivery."""
         now = time.time()
-        with self._database.connect() as connection:
-            connection.execute("DELETE FROM handled_events WHERE handled_at < ?", (now - REMEMBER_SECONDS,))
+        with self._database.write() as connection:
+            if now - self._last_sweep > SWEEP_EVERY_SECONDS:
+                connection.execute("DELETE FROM handled_events WHERE handled_at < ?", (now - REMEMBER_SECONDS,))
+                self._last_sweep = now
             try:
                 connection.execute("INSERT INTO handled_events (event_id, handled_at) VALUES (?, ?)", (event_id, now))
             except sqlite3.IntegrityError:

@@ -25,37 +25,38 @@ def _channel_of(body: dict[str, Any]) -> str:
 
 
 def register(app: App, replies: ConversationReplies, answers: Executor) -> None:
-    @app.action(_CLARIFY)
-    def answer_clarification(
+    def clarify(clicked: ButtonValue, channel: str, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        message = replies.reply_to_click(channel, clicked.thread, str(clicked.fact), action["action_id"] == CLARIFY_YES_ACTION)
+        if is_command_thread(clicked.thread):
+            checked(respond(blocks=list(message.blocks), text=message.text, replace_original=True))
+        else:
+            client.chat_update(channel=channel, ts=body["container"]["message_ts"], blocks=list(message.blocks), text=message.text)
+
+    def explain(clicked: ButtonValue, channel: str, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        message = replies.explain(channel, clicked.thread)
+        if is_command_thread(clicked.thread):
+            checked(respond(blocks=list(message.blocks), text=message.text, response_type="ephemeral", replace_original=False))
+        else:
+            post(client, channel, clicked.thread, message)
+
+    _on_click(app, answers, _CLARIFY, clarify)
+    _on_click(app, answers, WHY_ACTION, explain)
+
+
+ClickHandler = Callable[[ButtonValue, str, dict[str, Any], dict[str, Any], WebClient, Respond], None]
+
+
+def _on_click(app: App, answers: Executor, action_ids: str | re.Pattern, handle: ClickHandler) -> None:
+    """Ack the click at once; answer it on the answer pool."""
+
+    @app.action(action_ids)
+    def acknowledge(
         ack: Callable[..., None], body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, logger: logging.Logger
     ) -> None:
         ack()
 
         def answer() -> None:
-            clicked = ButtonValue.decode(action["value"])
-            channel = _channel_of(body)
-            message = replies.reply_to_click(channel, clicked.thread, str(clicked.fact), action["action_id"] == CLARIFY_YES_ACTION)
-            if is_command_thread(clicked.thread):
-                checked(respond(blocks=list(message.blocks), text=message.text, replace_original=True))
-            else:
-                client.chat_update(channel=channel, ts=body["container"]["message_ts"], blocks=list(message.blocks), text=message.text)
-
-        answer_later(answers, logger, f"click {action.get('action_id')}", answer, _apologizer(respond))
-
-    @app.action(WHY_ACTION)
-    def explain(
-        ack: Callable[..., None], body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, logger: logging.Logger
-    ) -> None:
-        ack()
-
-        def answer() -> None:
-            clicked = ButtonValue.decode(action["value"])
-            channel = _channel_of(body)
-            message = replies.explain(channel, clicked.thread)
-            if is_command_thread(clicked.thread):
-                checked(respond(blocks=list(message.blocks), text=message.text, response_type="ephemeral", replace_original=False))
-            else:
-                post(client, channel, clicked.thread, message)
+            handle(ButtonValue.decode(action["value"]), _channel_of(body), body, action, client, respond)
 
         answer_later(answers, logger, f"click {action.get('action_id')}", answer, _apologizer(respond))
 
