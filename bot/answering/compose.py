@@ -7,7 +7,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
-from ..knowledge.model import KnowledgeBase
+from ..knowledge.model import ClarifyingQuestion, DifferenceRow, KnowledgeBase
 from ..reasoning.trace import Firing, Trace
 from ..understanding.question import Question
 from .answer import Answer, ChainStep, Reason, VerdictChange
@@ -55,7 +55,7 @@ class AnswerComposer:
             return self._plain(question, f"Containers vs VMs: {title}", rows)
         return self._recommend(question)
 
-    def _plain(self, question: Question, headline: str, rows: Iterable) -> Answer:
+    def _plain(self, question: Question, headline: str, rows: Iterable[DifferenceRow]) -> Answer:
         return Answer(question, None, None, headline, MappingProxyType({}), (), None, None, (), (), tuple(rows), ())
 
     def _recommend(self, question: Question) -> Answer:
@@ -68,12 +68,14 @@ class AnswerComposer:
         behind = {fact for reason in reasons for fact in walk.input_facts_of(reason.rule)}
         confidence = confidence_of(totals, verdict, len(behind))
         changes = self._changes(facts, verdict)
-        clarify = ()
+        clarify: tuple[ClarifyingQuestion, ...] = ()
         if verdict == "unknown" or confidence != "high":
-            asked = next((q for q in self._knowledge.clarify if any(c.fact == q.fact and c.value for c in changes if c.fact not in facts)), None)
-            clarify = (asked,) if asked else ()
+            # _changes tries unknown facts in clarify.yaml's order: the first that
+            # changes the verdict is the one question that would decide it.
+            deciding = next((c.fact for c in changes if c.fact not in facts), None)
+            clarify = tuple(q for q in self._knowledge.clarify if q.fact == deciding)
         text = self._knowledge.verdicts[verdict]
-        cited = [reason.source for reason in reasons] + [firing_source for firing_source in walk.sources()]
+        cited = [reason.source for reason in reasons] + walk.sources()
         return Answer(
             question=question,
             verdict=verdict,
@@ -134,7 +136,7 @@ class AnswerComposer:
                 changes.append(VerdictChange(fact, self._knowledge.facts[fact].label, value, other))
         return tuple(changes)
 
-    def _rows(self, sections: Iterable[str]) -> tuple:
+    def _rows(self, sections: Iterable[str]) -> tuple[DifferenceRow, ...]:
         wanted = list(dict.fromkeys(sections))
         by_section = {row.section: row for row in self._knowledge.rows}
         return tuple(by_section[s] for s in wanted if s in by_section)
