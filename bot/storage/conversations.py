@@ -34,10 +34,11 @@ class ConversationStore:
 
     def save(self, conversation: Conversation) -> None:
         facts = json.dumps([{"fact": f.fact, "value": f.value, "evidence": f.evidence} for f in conversation.facts])
-        with self._database.write() as connection:
-            connection.execute(
+        self._database.write(
+            lambda connection: connection.execute(
                 "INSERT INTO conversations (channel, thread, subject, facts, updated_at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (channel, thread) DO UPDATE SET subject = excluded.subject, facts = excluded.facts, "
                 "updated_at = excluded.updated_at",
                 (conversation.channel, conversation.thread, conversation.subject, facts, time.time()),
             )
+        )

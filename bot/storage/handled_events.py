@@ -6,7 +6,6 @@ and a restarted process, agree on what was handled.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 
 from .sqlite_database import SqliteDatabase
@@ -27,12 +26,14 @@ class HandledEvents:
     def claim(self, event_id: str) -> bool:
         """True the first time an event id is seen, False on every later delivery."""
         now = time.time()
-        with self._database.write() as connection:
-            if now - self._last_sweep > SWEEP_EVERY_SECONDS:
-                connection.execute("DELETE FROM handled_events WHERE handled_at < ?", (now - REMEMBER_SECONDS,))
-                self._last_sweep = now
-            try:
-                connection.execute("INSERT INTO handled_events (event_id, handled_at) VALUES (?, ?)", (event_id, now))
-            except sqlite3.IntegrityError:
-                return False
-        return True
+        if now - self._last_sweep > SWEEP_EVERY_SECONDS:
+            self._last_sweep = now
+            self._database.write(
+                lambda connection: connection.execute("DELETE FROM handled_events WHERE handled_at < ?", (now - REMEMBER_SECONDS,))
+            )
+        return self._database.write(
+            lambda connection: connection.execute(
+                "INSERT OR IGNORE INTO handled_events (event_id, handled_at) VALUES (?, ?)", (event_id, now)
+            ).rowcount
+            == 1
+        )
