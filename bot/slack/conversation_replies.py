@@ -29,14 +29,16 @@ class ConversationReplies:
         self._advisor = advisor
         self._conversations = conversations
 
-    def reply_to_text(self, channel: str, thread: str, wire_text: str) -> SlackMessage:
+    def reply_to_text(self, channel: str, thread: str, wire_text: str, starts_thread: bool) -> SlackMessage:
+        """`starts_thread`: the message is not in a thread yet, so nothing was said
+        before in it and the database need not be asked."""
         if asks_why(wire_text):
             return self.explain(channel, thread)
-        return render_answer(self._answer(channel, thread, wire_text, ()), thread)
+        return render_answer(self._answer(channel, thread, wire_text, (), starts_thread), thread)
 
     def reply_to_click(self, channel: str, thread: str, fact: str, value: bool) -> SlackMessage:
         said = FactFinding(fact, value, "yes" if value else "no")
-        return render_answer(self._answer(channel, thread, "", (said,)), thread)
+        return render_answer(self._answer(channel, thread, "", (said,), starts_thread=False), thread)
 
     def explain(self, channel: str, thread: str) -> SlackMessage:
         earlier, trouble = self._recall(channel, thread)
@@ -46,8 +48,10 @@ class ConversationReplies:
             return render_chain(self._advisor.advise(""))
         return render_chain(self._advisor.advise("", earlier=earlier.facts, earlier_subject=earlier.subject))
 
-    def _answer(self, channel: str, thread: str, wire_text: str, clicked: tuple[FactFinding, ...]) -> Answer:
-        earlier, trouble = self._recall(channel, thread)
+    def _answer(
+        self, channel: str, thread: str, wire_text: str, clicked: tuple[FactFinding, ...], starts_thread: bool
+    ) -> Answer:
+        earlier, trouble = (None, None) if starts_thread else self._recall(channel, thread)
         facts = earlier.facts if earlier else ()
         clicked_facts = {f.fact for f in clicked}
         facts = tuple(f for f in facts if f.fact not in clicked_facts) + clicked

@@ -43,7 +43,7 @@ def register(app: App, replies: ConversationReplies, answers: Executor) -> None:
         response_type = "in_channel" if public else "ephemeral"
 
         def answer() -> None:
-            message = replies.reply_to_text(command["channel_id"], new_command_thread(), text)
+            message = replies.reply_to_text(command["channel_id"], new_command_thread(), text, starts_thread=True)
             checked(respond(blocks=list(message.blocks), text=message.text, response_type=response_type))
 
         answer_later(

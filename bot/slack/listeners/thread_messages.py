@@ -39,6 +39,6 @@ def answer_in_thread(
         answers,
         logger,
         f"event {body.get('event_id')}",
-        lambda: post(client, channel, thread, replies.reply_to_text(channel, thread, event.get("text") or "")),
+        lambda: post(client, channel, thread, replies.reply_to_text(channel, thread, event.get("text") or "", starts_thread="thread_ts" not in event)),
         lambda apology: client.chat_postMessage(channel=channel, thread_ts=thread, text=apology),
     )
