@@ -25,6 +25,8 @@ from .understanding.reader import QuestionReader
 TRACE_CACHE_SIZE = 4096
 VERDICT_CACHE_SIZE = 32768
 WARM_UP_FACTS = 4
+ANSWER_CACHE_SIZE = 1024
+CACHED_TEXT_LENGTH = 1000  # longer texts are rare; keeping them would cost memory, not time
 
 
 class Advisor:
@@ -37,6 +39,9 @@ class Advisor:
         # cache=False sends every run to the engine (tests and benchmarks use it).
         self._traces = lru_cache(maxsize=TRACE_CACHE_SIZE if cache else 0)(self._run_rules)
         self._composer = AnswerComposer(knowledge, self._reason, self._engine.relevant, VERDICT_CACHE_SIZE if cache else 0)
+        # A team asks the same things: an Answer is immutable, so a repeated question
+        # (same words, same conversation so far) gets the same one back.
+        self._answers = lru_cache(maxsize=ANSWER_CACHE_SIZE if cache else 0)(self._answer)
 
     @classmethod
     def from_directory(cls, directory: str = DEFAULT_DIRECTORY, cache: bool = True) -> "Advisor":
@@ -70,8 +75,13 @@ class Advisor:
     def advise(self, text: str, earlier: Iterable[FactFinding] = (), earlier_subject: str | None = None) -> Answer:
         """Answer `text`. `earlier` holds the facts said before in the same
         conversation; what `text` says about a fact replaces what was said before."""
-        question = self._reader.read(text)
         earlier = tuple(earlier)
+        if len(text) <= CACHED_TEXT_LENGTH:
+            return self._answers(text, earlier, earlier_subject)
+        return self._answer(text, earlier, earlier_subject)
+
+    def _answer(self, text: str, earlier: tuple[FactFinding, ...], earlier_subject: str | None) -> Answer:
+        question = self._reader.read(text)
         if earlier and question.intent != "compare":
             said_now = {f.fact for f in question.facts}
             merged = tuple(f for f in earlier if f.fact not in said_now) + question.facts
