@@ -104,6 +104,3 @@ class KnowledgeBase:
     verdicts: Mapping[str, VerdictText]
     language: Language
     examples: tuple[Example, ...]
-
-    def rule(self, rule_id: str) -> Rule:
-        return next(r for r in self.rules if r.id == rule_id)
