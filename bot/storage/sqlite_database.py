@@ -152,7 +152,7 @@ class SqliteDatabase:
         return connection
 
     def _open(self, **options: object) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, **options)
+        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, **options)
         try:
             connection.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.Error:
