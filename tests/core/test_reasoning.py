@@ -7,6 +7,7 @@ import pytest
 
 from bot.advisor import Advisor
 from bot.knowledge import load_knowledge
+from bot.reasoning import engine as engine_module
 from bot.reasoning.engine import RuleEngine, RuleError
 
 
@@ -51,10 +52,10 @@ def test_sessions_are_deleted_so_the_engine_survives_thousands_of_questions(engi
 def test_an_error_inside_a_rule_action_surfaces(monkeypatch):
     engine = RuleEngine(load_knowledge())
 
-    def broken(rule, matched):
+    def broken(session, message):
         raise ValueError("bug in an action")
 
-    monkeypatch.setattr(engine, "_record", broken)
+    monkeypatch.setattr(engine_module._Session, "_fire", broken)
     with pytest.raises(RuleError, match="bug in an action"):
         engine.run({"gpu": True})
     monkeypatch.undo()
