@@ -2,13 +2,15 @@
 Slack Web API, driven by signed app_mention events; beside it, in the same run and
 measured the same way, a bare Bolt app that replies with a fixed text (the floor).
 
-    python bench/slack_bench.py [--latency-events 300] [--burst-events 400] [--senders 16] [--memory-events 10000]
+    python bench/slack_bench.py [--latency-events 300] [--burst-events 400] [--rounds 3] [--senders 16] [--memory-events 10000]
 
 Prints, for each server: time from launch to the first answer; latency from the
 POST to the threaded reply reaching the Slack API (median, p99), one event at a
 time; wall time for a burst of events from concurrent senders, with lost and
 duplicated answers and connection errors; the server's memory (RSS) before and
-after many events. Then the bot/floor ratios.
+after many events. Then the bot/floor ratios. Both servers stay up side by side
+and take turns, event by event and burst by burst, so that the rest of a shared
+machine's load falls on both alike.
 
 Two mixes of questions, both from bench/question_mix.py:
   team   a channel on launch day: 200 different questions, asked with Zipf-like
@@ -31,6 +33,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -97,6 +100,7 @@ class Server:
         self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"))
         self.sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", fake)
         self._ts = 0
+        self.ready_s = 0.0
 
     def next_ts(self) -> str:
         self._ts += 1
@@ -139,57 +143,75 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def measure(server: Server, mixes: dict[str, list[str]], args: argparse.Namespace) -> Figures:
-    figures = Figures()
+def start(server: Server, warm_up: list[str]) -> float:
+    """Launch -> first answer, in seconds; then the first-call costs, not measured."""
     fake = server.fake
-    warm_up = mixes["warm-up"]
-    # launch -> first answer: keep asking until the server is up and has answered
     first = server.next_ts()
     while not server.send(warm_up[0], first):
         if server.process.poll() is not None:
             raise SystemExit(f"{server.name} exited with {server.process.returncode}")
         time.sleep(0.01)
     fake.wait_replies([first], 30)
-    figures.ready_s = fake.arrivals[first][0] - server.launched
+    ready = fake.arrivals[first][0] - server.launched
     # The bot works out small fact combinations in the background after start-up; the
     # figures below are for the steady state that follows (the floor logs no such line).
     if server.name == "bot" and not server.wait_for_log("fact combinations in advance", 60):
         raise SystemExit("the bot never finished its start-up warm-up")
-    for text in warm_up[1:]:  # first-call costs, not measured
+    for text in warm_up[1:]:
         ts = server.next_ts()
         server.send(text, ts)
         fake.wait_replies([ts], 30)
+    return ready
 
+
+def latency_ms(server: Server, text: str) -> float:
+    ts = server.next_ts()
+    began = time.perf_counter()
+    server.send(text, ts)
+    server.fake.wait_replies([ts], 30)
+    return (server.fake.arrivals[ts][0] - began) * 1000
+
+
+def measure(servers: dict[str, Server], mixes: dict[str, list[str]], args: argparse.Namespace) -> dict[str, Figures]:
+    """Both servers run side by side and take turns, event by event and burst by burst,
+    so that what else the shared machine is doing falls on both alike."""
+    figures = {name: Figures() for name in servers}
     for mix in ("team", "new"):
         texts = mixes[mix]
-        samples = []
+        samples: dict[str, list[float]] = {name: [] for name in servers}
         for index in range(args.latency_events):
-            ts = server.next_ts()
-            start = time.perf_counter()
-            server.send(texts[index], ts)
-            fake.wait_replies([ts], 30)
-            samples.append((fake.arrivals[ts][0] - start) * 1000)
-        ordered = sorted(samples)
-        figures.latency_ms[mix] = (statistics.median(ordered), ordered[int(len(ordered) * 0.99) - 1])
-        offset = args.latency_events
-        cpu_before = server.cpu_seconds()
-        seconds, lost, duplicated, errors = burst(server, texts[offset : offset + args.burst_events], args.senders)
-        figures.burst_s[mix] = seconds
-        figures.burst_cpu_ms[mix] = (server.cpu_seconds() - cpu_before) * 1000 / args.burst_events
-        figures.lost += lost
-        figures.duplicated += duplicated
-        figures.connection_errors += errors
+            for name, server in servers.items():
+                samples[name].append(latency_ms(server, texts[index]))
+        for name in servers:
+            ordered = sorted(samples[name])
+            figures[name].latency_ms[mix] = (statistics.median(ordered), ordered[int(len(ordered) * 0.99) - 1])
+        walls: dict[str, list[float]] = {name: [] for name in servers}
+        cpu: dict[str, float] = dict.fromkeys(servers, 0.0)
+        for round_ in range(args.rounds):
+            offset = args.latency_events + round_ * args.burst_events
+            for name, server in servers.items():
+                cpu_before = server.cpu_seconds()
+                seconds, lost, duplicated, errors = burst(server, texts[offset : offset + args.burst_events], args.senders)
+                cpu[name] += server.cpu_seconds() - cpu_before
+                walls[name].append(seconds)
+                figures[name].lost += lost
+                figures[name].duplicated += duplicated
+                figures[name].connection_errors += errors
+        for name in servers:
+            figures[name].burst_s[mix] = statistics.median(walls[name])
+            figures[name].burst_cpu_ms[mix] = cpu[name] * 1000 / (args.rounds * args.burst_events)
 
     # Memory: sent in bursts, each waiting for its replies (as Slack traffic comes), so the
     # figure shows what the server keeps, not how deep a queue got in one flood.
     memory_texts = mixes["team"]
-    figures.rss_before_mb = server.rss_mb()
-    sent = 0
-    while sent < args.memory_events:
-        chunk = min(args.burst_events, args.memory_events - sent)
-        burst(server, [memory_texts[(sent + i) % len(memory_texts)] for i in range(chunk)], args.senders)
-        sent += chunk
-    figures.rss_after_mb = server.rss_mb()
+    for name, server in servers.items():
+        figures[name].rss_before_mb = server.rss_mb()
+        sent = 0
+        while sent < args.memory_events:
+            chunk = min(args.burst_events, args.memory_events - sent)
+            burst(server, [memory_texts[(sent + i) % len(memory_texts)] for i in range(chunk)], args.senders)
+            sent += chunk
+        figures[name].rss_after_mb = server.rss_mb()
     return figures
 
 
@@ -206,7 +228,7 @@ def burst(server: Server, texts: list[str], senders: int) -> tuple[float, int, i
 
 
 def mixes(args: argparse.Namespace) -> dict[str, list[str]]:
-    needed = args.latency_events + args.burst_events
+    needed = args.latency_events + args.rounds * args.burst_events
     generated = question_mix(load_knowledge(), 60 + 200 + needed, seed=11)
     warm_up, pool, new = generated[:60], generated[60:260], generated[260:]
     rng = random.Random(5)
@@ -220,20 +242,23 @@ def main() -> None:
     parser.add_argument("--burst-events", type=int, default=400)
     parser.add_argument("--senders", type=int, default=16)
     parser.add_argument("--memory-events", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3, help="bursts per mix and server; the median is shown")
     args = parser.parse_args()
     questions = mixes(args)
-    results = {}
-    with tempfile.TemporaryDirectory() as workdir:
-        for name, command in (("floor", [sys.executable, os.path.join(HERE, "bare_bolt_app.py")]),
-                              ("bot", [sys.executable, "-m", "bot", "serve", "--http"])):
-            with TimedFakeSlackApi(BOT_TOKEN) as fake:
-                server = Server(name, command, fake, workdir)
-                try:
-                    results[name] = measure(server, questions, args)
-                finally:
-                    server.stop()
-    print(f"{args.latency_events} events one at a time and bursts of {args.burst_events} from {args.senders} senders, "
-          f"for each mix; memory over {args.memory_events:,} events; {os.cpu_count()} cores\n")
+    commands = {"floor": [sys.executable, os.path.join(HERE, "bare_bolt_app.py")], "bot": [sys.executable, "-m", "bot", "serve", "--http"]}
+    with tempfile.TemporaryDirectory() as workdir, ExitStack() as stack:
+        servers = {}
+        for name, command in commands.items():  # one at a time, so neither slows the other's start
+            fake = stack.enter_context(TimedFakeSlackApi(BOT_TOKEN))
+            servers[name] = Server(name, command, fake, workdir)
+            stack.callback(servers[name].stop)
+            servers[name].ready_s = start(servers[name], questions["warm-up"])
+        results = measure(servers, questions, args)
+        for name, server in servers.items():
+            results[name].ready_s = server.ready_s
+    print(f"{args.latency_events} events one at a time and {args.rounds} bursts of {args.burst_events} from {args.senders} senders "
+          f"(median shown), for each mix, the two servers taking turns; memory over {args.memory_events:,} events; "
+          f"{os.cpu_count()} cores\n")
     print(f"{'':30} {'floor (bare Bolt)':>18} {'bot':>10} {'bot/floor':>10}")
     floor, bot = results["floor"], results["bot"]
     rows = [("launch -> first answer, s", floor.ready_s, bot.ready_s)]

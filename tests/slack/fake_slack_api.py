@@ -23,6 +23,13 @@ TEAM_ID = "T0001"
 RESPONSE_PATH = "response"
 
 
+class _ListeningServer(ThreadingHTTPServer):
+    # http.server queues 5 connections; a burst from the bot's answer threads overflowed
+    # that, and each dropped connection waited a whole second for TCP to try again.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 @dataclass(frozen=True)
 class Fault:
     method: str
@@ -40,8 +47,7 @@ class FakeSlackApi:
         self._attempts: dict[str, int] = {}
         self._faults: deque[Fault] = deque()
         self._next_ts = 1_700_000_000
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _ListeningServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # -- lifecycle ---------------------------------------------------------
