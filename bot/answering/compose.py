@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
 from ..knowledge.model import ClarifyingQuestion, DifferenceRow, KnowledgeBase
+from ..reasoning.fact_keys import FactKeys
 from ..reasoning.trace import Firing, Trace
 from ..understanding.question import Question
 from .answer import Answer, ChainStep, Reason, VerdictChange
@@ -15,7 +16,7 @@ from .scoring import confidence_of, scores, verdict_of
 
 FactSet = frozenset[tuple[str, bool]]
 Reasoner = Callable[[FactSet], Trace]
-Relevance = Callable[[FactSet], FactSet]
+RuleRun = Callable[[Mapping[str, bool]], Trace]
 
 MAX_REASONS = 3
 MAX_CHANGES = 4
@@ -31,20 +32,23 @@ HELP_EXAMPLES = (
 
 
 class AnswerComposer:
-    def __init__(self, knowledge: KnowledgeBase, reason: Reasoner, relevant: Relevance, verdict_cache_size: int = 0) -> None:
+    """`reason` gives the trace of a question's own facts (the Advisor caches those);
+    `run` runs the rules for a what-if, whose verdict alone this composer caches."""
+
+    def __init__(self, knowledge: KnowledgeBase, reason: Reasoner, run: RuleRun, keys: FactKeys, verdict_cache_size: int = 0) -> None:
         self._knowledge = knowledge
         self._reason = reason
-        self._relevant = relevant
+        self._run = run
+        self._keys = keys
         self._rules = {rule.id: rule for rule in knowledge.rules}
-        # What-if runs need only the verdict: a small cache entry, so many more fit.
-        self._verdict_of_relevant = lru_cache(maxsize=verdict_cache_size)(self._verdict_of_facts)
+        self._verdict_of_key = lru_cache(maxsize=verdict_cache_size)(self._run_for_verdict)
 
-    def _verdict_of_facts(self, facts: FactSet) -> str:
-        return verdict_of(scores(self._reason(facts), self._rules))
+    def _run_for_verdict(self, key: int) -> str:
+        return verdict_of(scores(self._run(self._keys.facts(key)), self._rules))
 
-    def verdict_for(self, facts: FactSet) -> str:
+    def verdict_for(self, facts: Iterable[tuple[str, bool]]) -> str:
         """The verdict these facts alone give (cached when the composer caches)."""
-        return self._verdict_of_relevant(self._relevant(facts))
+        return self._verdict_of_key(self._keys.key(facts))
 
     def compose(self, question: Question) -> Answer:
         if question.intent == "help":
@@ -131,7 +135,7 @@ class AnswerComposer:
                 break
             changed = dict(facts)
             changed[fact] = value
-            other = self.verdict_for(frozenset(changed.items()))
+            other = self.verdict_for(changed.items())
             if other != verdict:
                 changes.append(VerdictChange(fact, self._knowledge.facts[fact].label, value, other))
         return tuple(changes)

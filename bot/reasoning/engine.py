@@ -24,7 +24,7 @@ import itertools
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 import durable_rules_engine
 
@@ -67,15 +67,14 @@ class RuleEngine:
             for slot, condition in zip(compiled.slots, conditions)
         ]}
 
-    def relevant(self, facts: Iterable[tuple[str, bool]]) -> frozenset[tuple[str, bool]]:
-        """The (fact, value) pairs some rule waits for. Two fact sets with the same
-        relevant pairs give the same trace ("no GPU, microservices" and
-        "microservices" while no rule waits for a GPU to be absent)."""
-        return frozenset(pair for pair in facts if pair in self._observed)
+    @property
+    def observed(self) -> frozenset[tuple[str, bool]]:
+        """The (fact, value) pairs some rule waits for: no other pair changes a run."""
+        return self._observed
 
     def run(self, facts: Mapping[str, bool]) -> Trace:
         """Run the rules forward from the user's facts. Safe to call from any thread."""
-        observed = sorted(self.relevant(facts.items()))
+        observed = sorted(pair for pair in facts.items() if pair in self._observed)
         if not observed:
             return Trace(())
         with self._lock:
