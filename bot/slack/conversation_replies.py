@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+from concurrent.futures import Future
 
 from ..advisor import Advisor
 from ..answering.answer import Answer
@@ -41,9 +42,7 @@ class ConversationReplies:
         return render_answer(self._answer(channel, thread, "", (said,), starts_thread=False), thread)
 
     def explain(self, channel: str, thread: str) -> SlackMessage:
-        earlier, trouble = self._recall(channel, thread)
-        if trouble:
-            _warn_forgetting(channel, thread, trouble)
+        earlier = self._recall(channel, thread)
         if earlier is None:
             return render_chain(self._advisor.advise(""))
         return render_chain(self._advisor.advise("", earlier=earlier.facts, earlier_subject=earlier.subject))
@@ -51,36 +50,37 @@ class ConversationReplies:
     def _answer(
         self, channel: str, thread: str, wire_text: str, clicked: tuple[FactFinding, ...], starts_thread: bool
     ) -> Answer:
-        earlier, trouble = (None, None) if starts_thread else self._recall(channel, thread)
+        earlier = None if starts_thread else self._recall(channel, thread)
         facts = earlier.facts if earlier else ()
         clicked_facts = {f.fact for f in clicked}
         facts = tuple(f for f in facts if f.fact not in clicked_facts) + clicked
         answer = self._advisor.advise(wire_text, earlier=facts, earlier_subject=earlier.subject if earlier else None)
         if answer.question.intent == "recommend":
             question = answer.question
-            trouble = self._remember(Conversation(channel, thread, question.subject, question.facts)) or trouble
-        if trouble:
-            _warn_forgetting(channel, thread, trouble)
+            self._remember(Conversation(channel, thread, question.subject, question.facts))
         return answer
 
     # The database being locked or unwritable costs the thread its memory, never the answer.
-    def _recall(self, channel: str, thread: str) -> tuple[Conversation | None, str | None]:
+    def _recall(self, channel: str, thread: str) -> Conversation | None:
         try:
-            return self._conversations.find(channel, thread), None
+            return self._conversations.find(channel, thread)
         except sqlite3.Error as error:
-            return None, str(error)
+            _warn_forgetting(channel, thread, f"reading it: {error}")
+            return None
 
-    def _remember(self, conversation: Conversation) -> str | None:
-        try:
-            self._conversations.save(conversation)
-        except sqlite3.Error as error:
-            return str(error)
-        return None
+    def _remember(self, conversation: Conversation) -> None:
+        """Does not wait for the database; a failed save is logged when it fails."""
+
+        def check(saved: Future) -> None:
+            if saved.exception() is not None:
+                _warn_forgetting(conversation.channel, conversation.thread, f"saving it: {saved.exception()}")
+
+        self._conversations.save(conversation).add_done_callback(check)
 
 
 def _warn_forgetting(channel: str, thread: str, trouble: str) -> None:
     logger.warning(
-        "conversation memory unavailable for thread %s/%s (database: %s); answered without it, "
+        "conversation memory unavailable for thread %s/%s (database, %s); answered without it, "
         "so this answer or a follow-up may not know what was said before",
         channel,
         thread,

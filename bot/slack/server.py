@@ -89,6 +89,8 @@ def _serve(settings: Settings, socket_mode: bool, err: TextIO) -> int:
     logger.info("stopping: finishing the answers in flight")
     listeners.shutdown(wait=True)
     answers.shutdown(wait=True)
+    if not database.close():
+        logger.warning("stopped before the database took every write: some threads may forget what was said")
     logger.info("stopped")
     return 0
 

@@ -8,6 +8,8 @@ Writes: one writer thread runs them, many to a transaction (a group commit). SQL
 lets one writer in at a time; with a lock shared by the request and answer threads,
 each holder was descheduled for the GIL while holding it (1.5 ms held for 0.015 ms
 of SQLite work), and a burst of 400 events queued 36 ms on it before each ack.
+A caller that need not wait for its write submits it and goes on; `close()`, at
+shutdown, lets the writes already submitted finish.
 
 WAL with synchronous=NORMAL never corrupts the file; a power cut may lose the last
 few writes, which only makes a thread forget or a retry be answered twice.
@@ -48,13 +50,14 @@ BUSY_TIMEOUT_SECONDS = 1.0
 Result = TypeVar("Result")
 Write = Callable[[sqlite3.Connection], Result]
 MAX_WRITES_PER_TRANSACTION = 200
+_STOP = None  # queued by close()
 
 
 class SqliteDatabase:
     def __init__(self, path: str) -> None:
         self.path = path
         self._threads = threading.local()
-        self._writes: queue.SimpleQueue[tuple[Write, Future]] = queue.SimpleQueue()
+        self._writes: queue.SimpleQueue[tuple[Write, Future] | None] = queue.SimpleQueue()
         self._writer_connection: sqlite3.Connection | None = None
         self._writer_identity: tuple[int, int] | None = None
         setup = self._open()
@@ -63,7 +66,8 @@ class SqliteDatabase:
             setup.executescript(_SCHEMA)
         finally:
             setup.close()
-        threading.Thread(target=self._run_writes, name="sqlite-writer", daemon=True).start()
+        self._writer = threading.Thread(target=self._run_writes, name="sqlite-writer", daemon=True)
+        self._writer.start()
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -72,25 +76,43 @@ class SqliteDatabase:
         with connection:
             yield connection
 
-    def write(self, change: Write) -> Result:
-        """Runs `change(connection)` on the writer thread, in a transaction it may share
-        with other writes (each in a savepoint of its own), and returns its result.
-        Raises sqlite3.Error when it failed or could not run within the busy timeout."""
+    def submit(self, change: Write) -> "Future[Result]":
+        """Queues `change(connection)` for the writer thread, which runs it in a
+        transaction it may share with other writes (each in a savepoint of its own).
+        The future holds its result, or the sqlite3.Error it failed with. Writes run
+        in the order they were submitted."""
         done: Future = Future()
         self._writes.put((change, done))
+        return done
+
+    def write(self, change: Write) -> Result:
+        """`submit`, then wait for the result. Raises sqlite3.Error when the write
+        failed or could not run within the busy timeout."""
         try:
-            return done.result(timeout=BUSY_TIMEOUT_SECONDS * 2)
+            return self.submit(change).result(timeout=BUSY_TIMEOUT_SECONDS * 2)
         except FutureTimeout:
             raise sqlite3.OperationalError("database is locked (the writes before this one are still waiting)") from None
+
+    def close(self, timeout: float = BUSY_TIMEOUT_SECONDS * 2) -> bool:
+        """Lets the writer finish every write submitted so far, then stops it.
+        Returns False if they were not all done within `timeout`."""
+        self._writes.put(_STOP)
+        self._writer.join(timeout)
+        return not self._writer.is_alive()
 
     def _run_writes(self) -> None:
         while True:
             batch = [self._writes.get()]
-            while len(batch) < MAX_WRITES_PER_TRANSACTION:
+            while len(batch) < MAX_WRITES_PER_TRANSACTION and batch[-1] is not _STOP:
                 try:
                     batch.append(self._writes.get_nowait())
                 except queue.Empty:
                     break
+            if batch[-1] is _STOP:
+                if batch[:-1]:
+                    self._write_batch(batch[:-1])
+                self._abandon_writer_connection()
+                return
             self._write_batch(batch)
 
     def _write_batch(self, batch: list[tuple[Write, Future]]) -> None:

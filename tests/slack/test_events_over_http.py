@@ -79,6 +79,12 @@ def test_a_retry_of_an_event_already_answered_is_not_answered_again(bot, fake_sl
     assert len(fake_slack.calls("chat.postMessage")) == 1
 
 
+def test_a_retry_of_an_event_whose_first_delivery_never_arrived_is_answered(bot, fake_slack):
+    retry = bot.send_event(mention("should our billing API be a container?"), event_id="Ev0LOSTFIRST", retry_num=1)
+    [answer] = fake_slack.wait_for("chat.postMessage")
+    assert retry.status == 200 and answer["text"].strip()
+
+
 def test_a_bad_signature_is_refused(bot, fake_slack):
     reply = bot.send_event(mention("should our billing API be a container?"), secret="not-the-signing-secret")
     bot.settle()
