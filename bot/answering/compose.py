@@ -129,13 +129,12 @@ class AnswerComposer:
         through the engine."""
         trials = [(fact, not value) for fact, value in facts.items() if not self._knowledge.facts[fact].derived]
         trials += [(q.fact, True) for q in self._knowledge.clarify if q.fact not in facts]
+        said = self._keys.key(facts.items())
         changes: list[VerdictChange] = []
         for fact, value in trials:
             if len(changes) >= MAX_CHANGES and any(c.fact not in facts for c in changes):
                 break
-            changed = dict(facts)
-            changed[fact] = value
-            other = self.verdict_for(changed.items())
+            other = self._verdict_of_key(self._keys.with_value(said, fact, value))
             if other != verdict:
                 changes.append(VerdictChange(fact, self._knowledge.facts[fact].label, value, other))
         return tuple(changes)

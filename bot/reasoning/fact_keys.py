@@ -22,6 +22,11 @@ class FactKeys:
             key |= self._bits.get(pair, 0)
         return key
 
+    def with_value(self, key: int, fact: str, value: bool) -> int:
+        """The key of the same facts with `fact` said to be `value` instead."""
+        key &= ~(self._bits.get((fact, True), 0) | self._bits.get((fact, False), 0))
+        return key | self._bits.get((fact, value), 0)
+
     def facts(self, key: int) -> dict[str, bool]:
         """The pairs behind a key, as the rule engine takes them."""
         return dict(pair for index, pair in enumerate(self._pairs) if key >> index & 1)

@@ -21,6 +21,7 @@ import os
 import queue
 import sqlite3
 import threading
+import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
@@ -50,6 +51,11 @@ BUSY_TIMEOUT_SECONDS = 1.0
 Result = TypeVar("Result")
 Write = Callable[[sqlite3.Connection], Result]
 MAX_WRITES_PER_TRANSACTION = 200
+# The writer waits this long after a write arrives before it commits, so that an event's
+# writes (its id, then its thread's conversation) share one transaction, and the commit
+# runs while the answer's post waits on Slack instead of competing with it for the GIL.
+# Only a retry's claim waits for a write, and retries are rare.
+GROUP_COMMIT_DELAY_SECONDS = 0.002
 _STOP = None  # queued by close()
 
 
@@ -103,6 +109,8 @@ class SqliteDatabase:
     def _run_writes(self) -> None:
         while True:
             batch = [self._writes.get()]
+            if batch[0] is not _STOP:
+                time.sleep(GROUP_COMMIT_DELAY_SECONDS)
             while len(batch) < MAX_WRITES_PER_TRANSACTION and batch[-1] is not _STOP:
                 try:
                     batch.append(self._writes.get_nowait())
