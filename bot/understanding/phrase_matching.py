@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -18,29 +17,54 @@ class PhraseMatch:
 
 class PhraseMatcher:
     """Phrases grouped under labels; `find` returns, for each label, the longest
-    phrase starting at each word, without overlaps within one label."""
+    phrase starting at each word, without overlaps within one label.
+
+    The phrases are kept as a tree of words, so each word of the text costs one
+    lookup plus one per word of the longest phrase that starts there."""
 
     def __init__(self, phrases_by_label: Mapping[str, Iterable[str]]) -> None:
-        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        self._tree: dict[str, _Node] = {}
+        vocabulary: set[str] = set()
         for label, phrases in phrases_by_label.items():
             for phrase in phrases:
                 stems = phrase_stems(phrase)
-                if stems:
-                    by_first[stems[0]].append((stems, label))
-        self._by_first = {first: sorted(set(entries), key=lambda e: -len(e[0])) for first, entries in by_first.items()}
-        self.vocabulary = frozenset(stem for entries in self._by_first.values() for stems, _ in entries for stem in stems)
+                if not stems:
+                    continue
+                vocabulary.update(stems)
+                children = self._tree
+                for stem in stems:
+                    node = children.setdefault(stem, _Node({}, []))
+                    children = node.children
+                if label not in node.labels:
+                    node.labels.append(label)
+        self.vocabulary = frozenset(vocabulary)
 
     def find(self, stems: Sequence[str]) -> list[PhraseMatch]:
         matches: list[PhraseMatch] = []
         covered_until: dict[str, int] = {}
         for index, first in enumerate(stems):
-            for phrase, label in self._by_first.get(first, ()):
-                end = index + len(phrase)
-                if covered_until.get(label, 0) > index or tuple(stems[index:end]) != phrase:
-                    continue
-                matches.append(PhraseMatch(label, index, end))
-                covered_until[label] = end
+            node = self._tree.get(first)
+            if node is None:
+                continue
+            longest: dict[str, int] = {}  # label -> end of its longest phrase from here
+            end = index + 1
+            while True:
+                for label in node.labels:
+                    longest[label] = end
+                if end == len(stems) or (node := node.children.get(stems[end])) is None:
+                    break
+                end += 1
+            for label, end in sorted(longest.items(), key=lambda found: -found[1]):
+                if covered_until.get(label, 0) <= index:
+                    matches.append(PhraseMatch(label, index, end))
+                    covered_until[label] = end
         return matches
 
     def labels_in(self, stems: Sequence[str]) -> set[str]:
         return {match.label for match in self.find(stems)}
+
+
+@dataclass(frozen=True)
+class _Node:
+    children: dict[str, "_Node"]
+    labels: list[str]  # whose phrases end at this word

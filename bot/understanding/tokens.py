@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 # A word may hold inner dots and apostrophes (node.js, 12.04, doesn't), may start
@@ -26,6 +27,14 @@ NOT_PLURALS = frozenset({"windows", "kubernetes", "jenkins", "aws", "ios", "maco
 
 
 def stem(word: str) -> str:
+    # People use the same few thousand words; a long "word" is rare and not kept.
+    return _known_stem(word) if len(word) <= CACHED_WORD_LENGTH else _stem(word)
+
+
+CACHED_WORD_LENGTH = 40
+
+
+def _stem(word: str) -> str:
     word = word.lower()
     if word.endswith("'s"):
         word = word[:-2]
@@ -34,6 +43,9 @@ def stem(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word.isalpha():
         word = word[:-1]
     return word
+
+
+_known_stem = lru_cache(maxsize=16384)(_stem)
 
 
 def normalize(text: str) -> str:
