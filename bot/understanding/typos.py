@@ -14,6 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 MIN_LENGTH = 4
+MAX_LENGTH = 40
 
 
 @cache
@@ -26,7 +27,14 @@ class TypoCorrector:
     def __init__(self, vocabulary: Iterable[str], common_words: Iterable[str]) -> None:
         self._known = frozenset(vocabulary) | frozenset(common_words) | english_words()
         self._targets = sorted(w for w in vocabulary if len(w) >= MIN_LENGTH and w.isalpha())
-        self.correct = lru_cache(maxsize=65536)(self._correct)
+        self._correct_known = lru_cache(maxsize=65536)(self._correct)
+
+    def correct(self, word: str) -> str:
+        # A long "word" is never a typo of a known one, and is not kept: a stream of
+        # 40,000-letter words must not fill memory.
+        if len(word) > MAX_LENGTH:
+            return word
+        return self._correct_known(word)
 
     def _correct(self, word: str) -> str:
         if word in self._known or len(word) < MIN_LENGTH or not word.isascii() or not word.isalpha():
