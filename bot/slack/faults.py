@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from http.client import HTTPException
-from concurrent.futures import Executor
 from typing import Any, Callable
 
 from slack_sdk.errors import SlackApiError
@@ -25,15 +24,6 @@ def checked(response: Any) -> None:
     Slack refused would be lost without a word in the log."""
     if response.status_code >= 400:
         raise ResponseUrlRefused(f"response_url answered HTTP {response.status_code}")
-
-
-def answer_later(
-    answers: Executor, logger: logging.Logger, what: str, answer: Callable[[], None], apologize: Callable[[str], None]
-) -> None:
-    """Queues `answer` on the answer pool and returns at once. Bolt acks commands and
-    clicks from its own listener threads: an answer stuck on a hung Slack must never
-    hold one of those, or the next command's ack misses Slack's 3 seconds."""
-    answers.submit(answer_or_apologize, logger, what, answer, apologize)
 
 
 def answer_or_apologize(logger: logging.Logger, what: str, answer: Callable[[], None], apologize: Callable[[str], None]) -> None:

@@ -25,7 +25,6 @@ from .web_client import build_web_client
 EXIT_BAD_CONFIGURATION = 2
 HTTP_HOST = "0.0.0.0"
 ANSWER_THREADS = 8
-LISTENER_THREADS = 4  # they only ack and queue
 
 logger = logging.getLogger("placement")
 
@@ -64,11 +63,10 @@ def _serve(settings: Settings, socket_mode: bool, err: TextIO) -> int:
     except sqlite3.Error as error:
         print(f"placement: PLACEMENT_DB: cannot open the database {settings.database_path!r}: {error}", file=err)
         return EXIT_BAD_CONFIGURATION
-    listeners = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
     answers = ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="answer")
     try:
         app = build_app(
-            build_web_client(settings.bot_token, settings.api_url), settings.signing_secret, advisor, database, listeners, answers
+            build_web_client(settings.bot_token, settings.api_url), settings.signing_secret, advisor, database, answers
         )
     except Exception as error:  # auth.test failed: a wrong token, or Slack unreachable
         message = SecretRedactor(settings.secrets).redact(str(error))
@@ -87,7 +85,6 @@ def _serve(settings: Settings, socket_mode: bool, err: TextIO) -> int:
         logger.info("listening for Slack on port %d at %s", server.port, EVENTS_PATH)
         server.run()
     logger.info("stopping: finishing the answers in flight")
-    listeners.shutdown(wait=True)
     answers.shutdown(wait=True)
     if not database.close():
         logger.warning("stopped before the database took every write: some threads may forget what was said")

@@ -21,7 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.app_factory import build_app
 from bot.slack.http_server import EVENTS_PATH, HttpServer
-from bot.slack.server import ANSWER_THREADS, LISTENER_THREADS
+from bot.slack.server import ANSWER_THREADS
 from bot.slack.web_client import build_web_client
 from bot.storage.sqlite_database import SqliteDatabase
 
@@ -48,23 +48,6 @@ class TrackingExecutor(ThreadPoolExecutor):
 
     def wait_idle(self, timeout: float = 10.0) -> None:
         wait(list(self._futures), timeout=timeout)
-
-
-class BotPools:
-    """The app's two pools, as `placement serve` makes them: Bolt's listeners (ack and
-    queue) and the answers."""
-
-    def __init__(self) -> None:
-        self.listeners = TrackingExecutor(LISTENER_THREADS)
-        self.answers = TrackingExecutor(ANSWER_THREADS)
-
-    def wait_idle(self, timeout: float = 10.0) -> None:
-        self.listeners.wait_idle(timeout)  # after this, every answer has been queued
-        self.answers.wait_idle(timeout)
-
-    def shutdown(self) -> None:
-        self.listeners.shutdown(wait=True)
-        self.answers.shutdown(wait=True)
 
 
 @dataclass(frozen=True)
@@ -159,11 +142,9 @@ class RunningBot(SlackSender):
     """The production app and HTTP server, in this process, on a free port."""
 
     def __init__(self, fake: FakeSlackApi, advisor, database_path: str) -> None:
-        self.pools = BotPools()
+        self.answers = TrackingExecutor(ANSWER_THREADS)  # as `placement serve` makes it
         client = build_web_client(BOT_TOKEN, fake.api_url)
-        self.app = build_app(
-            client, SIGNING_SECRET, advisor, SqliteDatabase(database_path), self.pools.listeners, self.pools.answers
-        )
+        self.app = build_app(client, SIGNING_SECRET, advisor, SqliteDatabase(database_path), self.answers)
         self._server = HttpServer(self.app, "127.0.0.1", 0)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
@@ -172,7 +153,7 @@ class RunningBot(SlackSender):
     def stop(self) -> None:
         self._server.stop()
         self._thread.join(timeout=10)
-        self.pools.shutdown()
+        self.answers.shutdown(wait=True)
 
     def settle(self) -> None:
-        self.pools.wait_idle()
+        self.answers.wait_idle()

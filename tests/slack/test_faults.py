@@ -18,12 +18,13 @@ from http.client import HTTPException
 from typing import Callable, Iterator
 
 import pytest
-from bot_harness import BOT_TOKEN, HttpReply, RunningBot, SlackSender, mention
+from bot_harness import BOT_TOKEN, CHANNEL, HttpReply, RunningBot, SlackSender, button, mention
 from test_serve import REPO, _environment, _wait_until_listening
 
+from bot.rendering.block_kit import WHY_ACTION
 from bot.slack import web_client
 from bot.slack.faults import APOLOGY
-from bot.slack.server import ANSWER_THREADS, LISTENER_THREADS
+from bot.slack.server import ANSWER_THREADS
 from bot.slack.web_client import BACKOFF_SECONDS, CONNECTION_RETRIES, RATE_LIMIT_RETRIES, SERVER_ERROR_RETRIES
 from bot.storage.sqlite_database import BUSY_TIMEOUT_SECONDS
 
@@ -119,15 +120,20 @@ def test_a_slow_slack_does_not_hold_up_the_acks_of_other_events(impatient_bot, f
 
 
 def test_commands_and_clicks_are_acked_while_every_answer_thread_waits_on_a_hung_slack(impatient_bot, fake_slack):
-    """Bolt acks a command from its listener thread; answers run on a pool of their own,
-    so answers stuck on Slack cannot take the threads the next ack needs."""
-    stuck = ANSWER_THREADS + LISTENER_THREADS
+    """Commands and clicks are acked on the request's own thread, so answers stuck on
+    Slack cannot take the threads the next ack needs."""
+    impatient_bot.send_event(mention(QUESTION, ts=QUESTION_TS))
+    [earlier_answer] = fake_slack.wait_for("chat.postMessage")
+    stuck = ANSWER_THREADS
     fake_slack.hang_next("chat.postMessage", count=stuck * (1 + CONNECTION_RETRIES), seconds=SHORT_TIMEOUT_SECONDS * 4)
     for index in range(stuck):
         impatient_bot.send_event(mention(QUESTION, ts=f"1700004200.{index:06d}"))
     time.sleep(0.2)  # every answer thread is now waiting on Slack
     reply, took = _timed(lambda: impatient_bot.send_command("startup time?", response_name="during-hang"))
     assert reply.status == 200 and took < FAST_ACK_SECONDS
+    why = button(earlier_answer, WHY_ACTION)
+    click, took = _timed(lambda: impatient_bot.click(why, earlier_answer, CHANNEL, "1700009999.000100", response_name="click"))
+    assert click.status == 200 and took < FAST_ACK_SECONDS
     [answer] = fake_slack.wait_for("response", timeout=30)
     assert "Startup Time" in answer["text"]
 

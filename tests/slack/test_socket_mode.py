@@ -8,21 +8,22 @@ import time
 from typing import Any, Iterator
 
 import pytest
-from bot_harness import BOT_TOKEN, CHANNEL, USER, BotPools, event_callback, mention
+from bot_harness import BOT_TOKEN, CHANNEL, USER, TrackingExecutor, event_callback, mention
 from fake_slack_api import TEAM_ID
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.slack.app_factory import build_app
+from bot.slack.server import ANSWER_THREADS
 from bot.slack.web_client import build_web_client
 from bot.storage.sqlite_database import SqliteDatabase
 
 
 class SocketModeUnderTest:
     def __init__(self, fake_slack, advisor, database_path: str) -> None:
-        self.pools = BotPools()
+        self.answers = TrackingExecutor(ANSWER_THREADS)
         client = build_web_client(BOT_TOKEN, fake_slack.api_url)
         # No signing secret: Slack signs nothing in Socket Mode, and none is configured there.
-        app = build_app(client, "", advisor, SqliteDatabase(database_path), self.pools.listeners, self.pools.answers)
+        app = build_app(client, "", advisor, SqliteDatabase(database_path), self.answers)
         self.handler = SocketModeHandler(app, app_token="xapp-1-test-app-token")
         self.acks: list[dict[str, Any]] = []
         self.handler.client.send_message = lambda message: self.acks.append(json.loads(message))
@@ -48,7 +49,7 @@ def socket_bot(fake_slack, advisor, database_path) -> Iterator[SocketModeUnderTe
     running = SocketModeUnderTest(fake_slack, advisor, database_path)
     yield running
     running.handler.client.close()
-    running.pools.shutdown()
+    running.answers.shutdown(wait=True)
 
 
 def test_a_mention_over_socket_mode_is_acked_and_answered_in_its_thread(socket_bot, fake_slack):
@@ -65,7 +66,7 @@ def test_a_socket_mode_redelivery_is_acked_but_not_answered_twice(socket_bot, fa
     fake_slack.wait_for("chat.postMessage")
     socket_bot.receive("events_api", body, "env-3", retry_attempt=1)
     socket_bot.wait_for_ack("env-3")
-    socket_bot.pools.wait_idle()
+    socket_bot.answers.wait_idle()
     assert len(fake_slack.calls("chat.postMessage")) == 1
 
 

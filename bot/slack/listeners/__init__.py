@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
-
 from slack_bolt import App
 
 from ..conversation_replies import ConversationReplies
 from . import buttons, direct_messages, mentions, slash_command
 
 
-def register_listeners(app: App, replies: ConversationReplies, answers: Executor) -> None:
-    """Listeners ack (Bolt's threads) and queue the answer on `answers` (the bot's threads)."""
+def register_listeners(app: App, replies: ConversationReplies) -> None:
+    """Listeners answer on Bolt's listener executor (the answer threads); everything is
+    acknowledged before: events by Bolt, commands and clicks by early_ack."""
     for kind in (mentions, direct_messages, slash_command, buttons):
-        kind.register(app, replies, answers)
+        kind.register(app, replies)

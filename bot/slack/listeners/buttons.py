@@ -4,7 +4,6 @@ adds the full chain of fired rules under it."""
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
 import re
 from typing import Any, Callable
 
@@ -13,7 +12,7 @@ from slack_sdk import WebClient
 
 from ...rendering.block_kit import CLARIFY_NO_ACTION, CLARIFY_YES_ACTION, WHY_ACTION, ButtonValue
 from ..conversation_replies import ConversationReplies
-from ..faults import answer_later, checked
+from ..faults import answer_or_apologize, checked
 from .slash_command import is_command_thread
 from .thread_messages import post
 
@@ -24,7 +23,7 @@ def _channel_of(body: dict[str, Any]) -> str:
     return (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
 
 
-def register(app: App, replies: ConversationReplies, answers: Executor) -> None:
+def register(app: App, replies: ConversationReplies) -> None:
     def clarify(clicked: ButtonValue, channel: str, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
         message = replies.reply_to_click(channel, clicked.thread, str(clicked.fact), action["action_id"] == CLARIFY_YES_ACTION)
         if is_command_thread(clicked.thread):
@@ -39,26 +38,22 @@ def register(app: App, replies: ConversationReplies, answers: Executor) -> None:
         else:
             post(client, channel, clicked.thread, message)
 
-    _on_click(app, answers, _CLARIFY, clarify)
-    _on_click(app, answers, WHY_ACTION, explain)
+    _on_click(app, _CLARIFY, clarify)
+    _on_click(app, WHY_ACTION, explain)
 
 
 ClickHandler = Callable[[ButtonValue, str, dict[str, Any], dict[str, Any], WebClient, Respond], None]
 
 
-def _on_click(app: App, answers: Executor, action_ids: str | re.Pattern, handle: ClickHandler) -> None:
-    """Ack the click at once; answer it on the answer pool."""
-
+def _on_click(app: App, action_ids: str | re.Pattern, handle: ClickHandler) -> None:
     @app.action(action_ids)
-    def acknowledge(
-        ack: Callable[..., None], body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, logger: logging.Logger
+    def answer_click(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, logger: logging.Logger
     ) -> None:
-        ack()
-
         def answer() -> None:
             handle(ButtonValue.decode(action["value"]), _channel_of(body), body, action, client, respond)
 
-        answer_later(answers, logger, f"click {action.get('action_id')}", answer, _apologizer(respond))
+        answer_or_apologize(logger, f"click {action.get('action_id')}", answer, _apologizer(respond))
 
 
 def _apologizer(respond: Respond) -> Callable[[str], None]:

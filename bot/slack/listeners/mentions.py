@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App
@@ -13,8 +12,8 @@ from ..conversation_replies import ConversationReplies
 from .thread_messages import answer_in_thread, is_from_person
 
 
-def register(app: App, replies: ConversationReplies, answers: Executor) -> None:
+def register(app: App, replies: ConversationReplies) -> None:
     @app.event("app_mention")
     def answer_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient, logger: logging.Logger) -> None:
         if is_from_person(event):
-            answer_in_thread(answers, client, logger, replies, body, event)
+            answer_in_thread(client, logger, replies, body, event)

@@ -5,14 +5,13 @@ own conversation under a key of our own."""
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
 import uuid
-from typing import Any, Callable
+from typing import Any
 
 from slack_bolt import App, Respond
 
 from ..conversation_replies import ConversationReplies
-from ..faults import answer_later, checked
+from ..faults import answer_or_apologize, checked
 
 COMMAND = "/placement"
 PUBLIC_WORD = "public"
@@ -35,10 +34,9 @@ def split_public(text: str) -> tuple[bool, str]:
     return False, text.strip()
 
 
-def register(app: App, replies: ConversationReplies, answers: Executor) -> None:
+def register(app: App, replies: ConversationReplies) -> None:
     @app.command(COMMAND)
-    def answer_command(ack: Callable[..., None], command: dict[str, Any], respond: Respond, logger: logging.Logger) -> None:
-        ack()
+    def answer_command(command: dict[str, Any], respond: Respond, logger: logging.Logger) -> None:
         public, text = split_public(command.get("text") or "")
         response_type = "in_channel" if public else "ephemeral"
 
@@ -46,8 +44,7 @@ def register(app: App, replies: ConversationReplies, answers: Executor) -> None:
             message = replies.reply_to_text(command["channel_id"], new_command_thread(), text, starts_thread=True)
             checked(respond(blocks=list(message.blocks), text=message.text, response_type=response_type))
 
-        answer_later(
-            answers,
+        answer_or_apologize(
             logger,
             f"command from trigger {command.get('trigger_id')}",
             answer,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
 from typing import Any, Mapping
 
 from slack_sdk import WebClient
 
 from ...rendering.block_kit import SlackMessage
 from ..conversation_replies import ConversationReplies
-from ..faults import answer_later
+from ..faults import answer_or_apologize
 
 # Subtypes that are still a person writing; edits, deletes, joins and bot posts are not.
 PERSON_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
@@ -25,7 +24,6 @@ def post(client: WebClient, channel: str, thread: str, message: SlackMessage) ->
 
 
 def answer_in_thread(
-    answers: Executor,
     client: WebClient,
     logger: logging.Logger,
     replies: ConversationReplies,
@@ -35,8 +33,7 @@ def answer_in_thread(
     """Replies in the thread the message was written in, or starts one under it."""
     channel = event["channel"]
     thread = event.get("thread_ts") or event["ts"]
-    answer_later(
-        answers,
+    answer_or_apologize(
         logger,
         f"event {body.get('event_id')}",
         lambda: post(client, channel, thread, replies.reply_to_text(channel, thread, event.get("text") or "", starts_thread="thread_ts" not in event)),
