@@ -22,7 +22,8 @@ logger = logging.getLogger(__name__)
 
 def asks_why(wire_text: str) -> bool:
     """ "why?" alone (after any mention of the bot) asks for the full chain of rules."""
-    return bool(_WHY.fullmatch(to_plain_text(wire_text)))
+    # Checked before stripping the markup, which most questions need not pay twice.
+    return "why" in wire_text.lower() and bool(_WHY.fullmatch(to_plain_text(wire_text)))
 
 
 class ConversationReplies:
