@@ -13,9 +13,9 @@ was three quarters of a run, and the bot uses none of it.
 
 One more trap, found here: asserting a fact that no rule can match is refused
 ("not handled"), and through durable's Host, deleting that session afterwards
-crashed the process (double free). So only (fact, value) pairs some condition waits for are ever
-asserted, a question with none never reaches the engine, and a refused session
-is never deleted.
+crashed the process (double free). So only (fact, value) pairs some condition
+waits for are ever asserted, a question with none never reaches the engine, and
+a refused session is never deleted.
 """
 
 from __future__ import annotations

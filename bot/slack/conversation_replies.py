@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from concurrent.futures import Future
 
 from ..advisor import Advisor
 from ..answering.answer import Answer
 from ..rendering.block_kit import SlackMessage, render_answer, render_chain
 from ..storage.conversations import Conversation, ConversationStore
+from ..storage.sqlite_database import on_failure
 from ..understanding.question import FactFinding
 from ..understanding.slack_markup import to_plain_text
 
@@ -66,22 +66,20 @@ class ConversationReplies:
         try:
             return self._conversations.find(channel, thread)
         except sqlite3.Error as error:
-            _warn_forgetting(channel, thread, f"reading it: {error}")
+            _warn_forgetting(channel, thread, f"could not read it: {error}")
             return None
 
     def _remember(self, conversation: Conversation) -> None:
         """Does not wait for the database; a failed save is logged when it fails."""
-
-        def check(saved: Future) -> None:
-            if saved.exception() is not None:
-                _warn_forgetting(conversation.channel, conversation.thread, f"saving it: {saved.exception()}")
-
-        self._conversations.save(conversation).add_done_callback(check)
+        on_failure(
+            self._conversations.save(conversation),
+            lambda error: _warn_forgetting(conversation.channel, conversation.thread, f"could not save it: {error}"),
+        )
 
 
 def _warn_forgetting(channel: str, thread: str, trouble: str) -> None:
     logger.warning(
-        "conversation memory unavailable for thread %s/%s (database, %s); answered without it, "
+        "conversation memory unavailable for thread %s/%s (the database %s); answered without it, "
         "so this answer or a follow-up may not know what was said before",
         channel,
         thread,

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from concurrent.futures import Future
 from typing import Any, Callable
 
 from slack_bolt import BoltRequest, BoltResponse
 
 from ..storage.handled_events import HandledEvents
+from ..storage.sqlite_database import on_failure
 
 # Socket Mode marks a first delivery 0; HTTP leaves the header out.
 RETRY_HEADER = "x-slack-retry-num"
@@ -44,11 +44,7 @@ def is_retry(req: BoltRequest) -> bool:
 
 
 def _record(handled: HandledEvents, event_id: str, logger: logging.Logger) -> None:
-    def check(noted: Future) -> None:
-        if noted.exception() is not None:
-            _warn_unrecorded(logger, event_id, noted.exception())
-
-    handled.record(event_id).add_done_callback(check)
+    on_failure(handled.record(event_id), lambda error: _warn_unrecorded(logger, event_id, error))
 
 
 def _claim(handled: HandledEvents, event_id: str, logger: logging.Logger) -> bool:
@@ -61,7 +57,7 @@ def _claim(handled: HandledEvents, event_id: str, logger: logging.Logger) -> boo
         return True
 
 
-def _warn_unrecorded(logger: logging.Logger, event_id: str, error: BaseException | None) -> None:
+def _warn_unrecorded(logger: logging.Logger, event_id: str, error: BaseException) -> None:
     logger.warning(
         "could not record event %s as handled (database: %s); answering it anyway, so a Slack retry of it may be answered twice",
         event_id,

@@ -191,6 +191,17 @@ class SqliteDatabase:
         return connection
 
 
+def on_failure(write: "Future[object]", report: Callable[[BaseException], None]) -> None:
+    """For a write nobody waits for: calls `report(error)` if and when it fails."""
+
+    def check(done: "Future[object]") -> None:
+        error = done.exception()
+        if error is not None:
+            report(error)
+
+    write.add_done_callback(check)
+
+
 def _file_identity(path: str) -> tuple[int, int] | None:
     try:
         status = os.stat(path)
