@@ -110,13 +110,18 @@ def test_bad_input_gets_a_clear_answer(advisor, text):
 
 
 def test_warm_up_works_out_every_small_combination_without_changing_answers(advisor):
+    from bench.question_mix import questions
     from bot.advisor import Advisor
 
     cold = Advisor.from_directory(cache=False)
     said = [f for f in cold.knowledge.facts.values() if not f.derived]
     assert advisor.warm_up(max_facts=2) == len(said) + len(said) * (len(said) - 1) // 2
-    for text in ("CI build agents that run untrusted pull requests", "a legacy app", "stateless microservices on k8s"):
+    mix = ["CI build agents that run untrusted pull requests", "a legacy app", "stateless microservices on k8s"]
+    mix += questions(cold.knowledge, 300, seed=3)  # negation, typos, up to five facts
+    for text in mix:
         warm, fresh = advisor.advise(text), cold.advise(text)
-        assert (warm.verdict, warm.would_change_if, warm.clarify) == (fresh.verdict, fresh.would_change_if, fresh.clarify)
+        assert (warm.verdict, warm.would_change_if, warm.clarify, warm.reasons) == (
+            fresh.verdict, fresh.would_change_if, fresh.clarify, fresh.reasons
+        ), text
     # with no cache to keep them in, working them out would be wasted start-up time
     assert cold.warm_up() == 0
