@@ -34,6 +34,9 @@ class NegationScope:
         listed next to that one ("no GPU, kernel modules or Windows"), but not a
         phrase after other words ("no GPU needed, stateless microservices").
         """
+        cues = self._cues.find(stems)
+        if not cues or not matches:
+            return [None] * len(matches)
         boundaries = sorted(end.start for end in self._scope_ends.find(stems))
 
         def clause(index: int) -> int:
@@ -42,7 +45,7 @@ class NegationScope:
         by_position = sorted(range(len(matches)), key=lambda i: (matches[i].start, matches[i].end))
         negated_by: list[PhraseMatch | None] = [None] * len(matches)
         gap: list[int] = [0] * len(matches)
-        for cue in self._cues.find(stems):
+        for cue in cues:
             if cue.label == "before":
                 candidates = [i for i in by_position if matches[i].start >= cue.end]
                 distance = (matches[candidates[0]].start - cue.end) if candidates else 0
