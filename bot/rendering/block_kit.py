@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from ..answering.answer import Answer, ChainStep
+from ..short_text_cache import cached_when_short
 from ..answering.compose import HELP_EXAMPLES
 
 MAX_BLOCKS = 50
@@ -62,6 +62,7 @@ class ButtonValue:
         return ButtonValue(str(data["thread"]), data.get("fact"))
 
 
+@cached_when_short(max_length=300, size=4096)  # most of an answer is the knowledge base's own, unchanging text
 def escape(text: str) -> str:
     """Slack wire text or plain text -> mrkdwn that shows the same characters and pings nobody.
 
@@ -69,20 +70,9 @@ def escape(text: str) -> str:
     is not escaped twice; then & < > are encoded, which turns `<!channel>` and
     `<@U123>` into visible text.
     """
-    # Most of an answer is the knowledge base's own, unchanging text; long texts are rare and not kept.
-    return _escape_known(text) if len(text) <= CACHED_TEXT_LENGTH else _escape(text)
-
-
-CACHED_TEXT_LENGTH = 300
-
-
-def _escape(text: str) -> str:
     decoded = _ENTITY.sub(lambda m: _DECODED[m.group(1)], text)
     encoded = decoded.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _BROADCAST.sub(lambda m: "@" + WORD_JOINER + m.group(1), encoded)
-
-
-_escape_known = lru_cache(maxsize=4096)(_escape)
 
 
 def _cut(text: str, limit: int) -> str:

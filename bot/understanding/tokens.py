@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import NamedTuple
+
+from ..short_text_cache import cached_when_short
 
 # A word may hold inner dots and apostrophes (node.js, 12.04, doesn't), may start
 # with a dot (.net) and end in + or # (c++, c#). Clause marks and commas are
@@ -25,15 +26,8 @@ class Token(NamedTuple):  # made for every word of every question: a third of a 
 NOT_PLURALS = frozenset({"windows", "kubernetes", "jenkins", "aws", "ios", "macos", "postgres", "redis", "sales", "news"})
 
 
+@cached_when_short(max_length=40, size=16384)  # people use the same few thousand words
 def stem(word: str) -> str:
-    # People use the same few thousand words; a long "word" is rare and not kept.
-    return _known_stem(word) if len(word) <= CACHED_WORD_LENGTH else _stem(word)
-
-
-CACHED_WORD_LENGTH = 40
-
-
-def _stem(word: str) -> str:
     word = word.lower()
     if word.endswith("'s"):
         word = word[:-2]
@@ -42,9 +36,6 @@ def _stem(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word.isalpha():
         word = word[:-1]
     return word
-
-
-_known_stem = lru_cache(maxsize=16384)(_stem)
 
 
 def normalize(text: str) -> str:
