@@ -4,6 +4,7 @@ connection) retried with backoff a bounded number of times."""
 
 from __future__ import annotations
 
+import logging
 import random
 from http.client import RemoteDisconnected
 from urllib.error import URLError
@@ -36,7 +37,8 @@ class _ProportionalJitter(Jitter):
 
 
 def build_web_client(token: str, api_url: str) -> WebClient:
-    """Bolt copies timeout and retry handlers into the client it gives each listener."""
+    """Bolt copies timeout, retry handlers and logger into the client it gives each listener.
+    Call it once logging is configured."""
     backoff = BackoffRetryIntervalCalculator(backoff_factor=BACKOFF_SECONDS, jitter=_ProportionalJitter())
     # A read that times out surfaces as a bare TimeoutError, which the default handler does not
     # retry. Retrying it can post twice if Slack did take the first call and only answered late;
@@ -46,9 +48,20 @@ def build_web_client(token: str, api_url: str) -> WebClient:
         token=token,
         base_url=api_url,
         timeout=TIMEOUT_SECONDS,
+        logger=_api_call_logger(),
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES, interval_calculator=backoff, error_types=connection_errors),
             ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES, interval_calculator=backoff),
             RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
         ],
     )
+
+
+def _api_call_logger() -> logging.Logger:
+    """slack_sdk writes a debug line of every request and response, the whole body included,
+    whenever its logger's own level is unset, which reads as "everything", whether or not any
+    handler would print the line: for an answer, a tenth of the bot's time per event. With the
+    level in effect set on the logger itself, the line is only written when it will be shown."""
+    logger = logging.getLogger("slack_sdk.web.base_client")
+    logger.setLevel(logger.getEffectiveLevel())
+    return logger
