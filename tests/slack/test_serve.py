@@ -68,6 +68,7 @@ def test_serve_answers_signed_requests_and_sigterm_finishes_the_answer_in_flight
     [posted] = fake_slack.calls("chat.postMessage")
     assert posted["text"].startswith("Containers")
     assert "finishing the answers in flight" in log
+    assert "Sending a request - url: " in log  # LOG_LEVEL=DEBUG shows the Slack API calls
     assert BOT_TOKEN not in log and SIGNING_SECRET not in log
     assert "Traceback" not in log
 
