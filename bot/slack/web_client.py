@@ -61,8 +61,8 @@ def _api_call_logger() -> logging.Logger:
     """slack_sdk writes a debug line of every request and response, the whole body included,
     whenever its logger's own level is unset, which reads as "everything", whether or not any
     handler would print the line: for an answer, about 0.15 ms of CPU, a twentieth of the bot's
-    time per event. With the
-    level in effect set on the logger itself, the line is only written when it will be shown."""
+    time per event. With the level in effect set on the logger itself, the line is only written
+    when it will be shown."""
     logger = logging.getLogger("slack_sdk.web.base_client")
     logger.setLevel(logger.getEffectiveLevel())
     return logger
