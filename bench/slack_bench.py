@@ -7,8 +7,9 @@ measured the same way, a bare Bolt app that replies with a fixed text (the floor
 Prints, for each server: time from launch to the first answer; latency from the
 POST to the threaded reply reaching the Slack API (median, p99), one event at a
 time; wall time for a burst of events from concurrent senders, with lost and
-duplicated answers and connection errors; the server's memory (RSS) before and
-after many events. Then the bot/floor ratios. Both servers stay up side by side
+duplicated answers and connection errors; the server's CPU time per event, one at
+a time and in bursts; the server's memory (RSS) before and after many events.
+Then the bot/floor ratios. Both servers stay up side by side
 and take turns, event by event and burst by burst, so that the rest of a shared
 machine's load falls on both alike.
 
@@ -80,6 +81,7 @@ class Figures:
     ready_s: float = 0.0
     latency_ms: dict = field(default_factory=dict)  # mix -> (median, p99)
     burst_s: dict = field(default_factory=dict)  # mix -> seconds
+    one_at_a_time_cpu_ms: dict = field(default_factory=dict)  # mix -> server CPU time per event
     burst_cpu_ms: dict = field(default_factory=dict)  # mix -> server CPU time per event
     lost: int = 0
     duplicated: int = 0
@@ -179,10 +181,12 @@ def measure(servers: dict[str, Server], mixes: dict[str, list[str]], args: argpa
     for mix in ("team", "new"):
         texts = mixes[mix]
         samples: dict[str, list[float]] = {name: [] for name in servers}
+        cpu_before = {name: server.cpu_seconds() for name, server in servers.items()}
         for index in range(args.latency_events):
             for name, server in servers.items():
                 samples[name].append(latency_ms(server, texts[index]))
-        for name in servers:
+        for name, server in servers.items():
+            figures[name].one_at_a_time_cpu_ms[mix] = (server.cpu_seconds() - cpu_before[name]) * 1000 / max(args.latency_events, 1)
             ordered = sorted(samples[name])
             figures[name].latency_ms[mix] = (statistics.median(ordered), ordered[int(len(ordered) * 0.99) - 1])
         walls: dict[str, list[float]] = {name: [] for name in servers}
@@ -260,20 +264,21 @@ def main() -> None:
     print(f"{args.latency_events} events one at a time and {args.rounds} bursts of {args.burst_events} from {args.senders} senders "
           f"(median shown), for each mix, the two servers taking turns; memory over {args.memory_events:,} events; "
           f"{os.cpu_count()} cores\n")
-    print(f"{'':30} {'floor (bare Bolt)':>18} {'bot':>10} {'bot/floor':>10}")
+    print(f"{'':46} {'floor (bare Bolt)':>18} {'bot':>10} {'bot/floor':>10}")
     floor, bot = results["floor"], results["bot"]
     rows = [("launch -> first answer, s", floor.ready_s, bot.ready_s)]
     for mix in ("team", "new"):
         rows += [
             (f"{mix}: latency median, ms", floor.latency_ms[mix][0], bot.latency_ms[mix][0]),
             (f"{mix}: latency p99, ms", floor.latency_ms[mix][1], bot.latency_ms[mix][1]),
+            (f"{mix}: server CPU per event, one at a time, ms", floor.one_at_a_time_cpu_ms[mix], bot.one_at_a_time_cpu_ms[mix]),
             (f"{mix}: burst of {args.burst_events}, s", floor.burst_s[mix], bot.burst_s[mix]),
-            (f"{mix}: server CPU per event, ms", floor.burst_cpu_ms[mix], bot.burst_cpu_ms[mix]),
+            (f"{mix}: server CPU per event in bursts, ms", floor.burst_cpu_ms[mix], bot.burst_cpu_ms[mix]),
         ]
     for label, a, b in rows:
-        print(f"{label:30} {a:18.3f} {b:10.3f} {b / a:10.2f}")
+        print(f"{label:46} {a:18.3f} {b:10.3f} {b / a:10.2f}")
     for label, attr in (("lost answers", "lost"), ("duplicated answers", "duplicated"), ("connection errors", "connection_errors")):
-        print(f"{label:30} {getattr(floor, attr):18d} {getattr(bot, attr):10d}")
+        print(f"{label:46} {getattr(floor, attr):18d} {getattr(bot, attr):10d}")
     for name, f in results.items():
         print(f"memory {name:6} RSS {f.rss_before_mb:.1f} MB -> {f.rss_after_mb:.1f} MB after {args.memory_events:,} events "
               f"({f.rss_after_mb - f.rss_before_mb:+.1f} MB)")
