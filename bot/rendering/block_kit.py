@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from ..answering.answer import Answer, ChainStep
-from ..short_text_cache import cached_when_short
 from ..answering.compose import HELP_EXAMPLES
+from ..short_text_cache import cached_when_short
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000

@@ -6,12 +6,14 @@ or "external"."""
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from typing import Iterable
 
 from english_words import get_english_words_set
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from ..short_text_cache import cached_when_short
 
 MIN_LENGTH = 4
 MAX_LENGTH = 40
@@ -27,17 +29,12 @@ class TypoCorrector:
     def __init__(self, vocabulary: Iterable[str], common_words: Iterable[str]) -> None:
         self._known = frozenset(vocabulary) | frozenset(common_words) | english_words()
         self._targets = sorted(w for w in vocabulary if len(w) >= MIN_LENGTH and w.isalpha())
-        self._correct_known = lru_cache(maxsize=65536)(self._correct)
-
-    def correct(self, word: str) -> str:
-        # A long "word" is never a typo of a known one, and is not kept: a stream of
-        # 40,000-letter words must not fill memory.
-        if len(word) > MAX_LENGTH:
-            return word
-        return self._correct_known(word)
+        # Only short words are kept: a stream of 40,000-letter words must not fill memory.
+        self.correct = cached_when_short(max_length=MAX_LENGTH, size=65536)(self._correct)
 
     def _correct(self, word: str) -> str:
-        if word in self._known or len(word) < MIN_LENGTH or not word.isascii() or not word.isalpha():
+        # A long "word" is never a typo of a known one.
+        if len(word) > MAX_LENGTH or word in self._known or len(word) < MIN_LENGTH or not word.isascii() or not word.isalpha():
             return word
         allowed = 1 if len(word) < 8 else 2
         best = process.extractOne(word, self._targets, scorer=OSA.distance, score_cutoff=allowed)
