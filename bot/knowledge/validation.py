@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from typing import Any, Mapping
 
+from .invariants import check_invariants
 from .model import VERDICTS
 from .problems import Problem
 
@@ -70,6 +71,7 @@ def validate(paths: Mapping[str, str], content: Mapping[str, Any]) -> list[Probl
         if rule.source not in sections:
             error("rules", line, f"{label} cites missing section '{rule.source}'")
         cited.add(rule.source)
+    check_invariants(rules, lambda line, message: error("rules", line, message))
 
     rows = content["differences"]
     for section_id, count in Counter(row.section for row, _ in rows).items():

@@ -1,8 +1,8 @@
 """Correct small typos ("contianer", "microservce", "shoud") towards the words the
 knowledge base knows, with rapidfuzz's optimal-string-alignment distance (a
 transposition counts as one edit). A word that is English already ("month",
-"zone", "internal") is never corrected, so it cannot turn into "monte", "none"
-or "external"."""
+"zone", "internal"), inflected forms included ("hosted", "wants", "trains"), is never
+corrected, so it cannot turn into "monte", "none", "external" or another verb."""
 
 from __future__ import annotations
 
@@ -25,6 +25,26 @@ def english_words() -> frozenset[str]:
     return frozenset(get_english_words_set(["web2"], lower=True, alpha=True))
 
 
+# The dictionary lists base forms only: an inflected word is English when one of the
+# words it can come from is ("hosted" from "host", "tries" from "try", "shipped" from "ship").
+_SUFFIXES = (("ies", ("y",)), ("ied", ("y",)), ("es", ("", "e")), ("s", ("",)), ("ed", ("", "e")),
+             ("ing", ("", "e")), ("er", ("", "e")), ("est", ("", "e")), ("ly", ("", "le")), ("'s", ("",)))
+
+
+def is_english(word: str, dictionary: frozenset[str]) -> bool:
+    if word in dictionary:
+        return True
+    for suffix, endings in _SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            base = word[: -len(suffix)]
+            candidates = [base + ending for ending in endings]
+            if len(base) > 2 and base[-1] == base[-2]:  # "shipped", "running"
+                candidates.append(base[:-1])
+            if any(candidate in dictionary for candidate in candidates):
+                return True
+    return False
+
+
 class TypoCorrector:
     def __init__(self, vocabulary: Iterable[str], common_words: Iterable[str]) -> None:
         self._known = frozenset(vocabulary) | frozenset(common_words) | english_words()
@@ -34,7 +54,7 @@ class TypoCorrector:
 
     def _correct(self, word: str) -> str:
         # A long "word" is never a typo of a known one.
-        if len(word) > MAX_LENGTH or word in self._known or len(word) < MIN_LENGTH or not word.isascii() or not word.isalpha():
+        if len(word) > MAX_LENGTH or len(word) < MIN_LENGTH or not word.isascii() or not word.isalpha() or is_english(word, self._known):
             return word
         allowed = 1 if len(word) < 8 else 2
         best = process.extractOne(word, self._targets, scorer=OSA.distance, score_cutoff=allowed)
