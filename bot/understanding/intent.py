@@ -10,7 +10,7 @@ when it names a workload, unless it also asks where to run it.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..knowledge.model import Language
 from .phrase_matching import PhraseMatcher
@@ -21,7 +21,7 @@ MIN_ENGLISH_SHARE = 0.5
 
 
 class IntentReader:
-    def __init__(self, language: Language) -> None:
+    def __init__(self, language: Language, normalize: Callable[[str], str] | None = None) -> None:
         self._cues = PhraseMatcher(
             {
                 "help": language.help_cues,
@@ -30,9 +30,12 @@ class IntentReader:
                 "placement": language.placement_cues,
                 "measurement": language.measurement_cues,
                 "workload": language.workload_words,
-            }
+            },
+            normalize=normalize,
         )
-        self._platforms = PhraseMatcher({"platform": [w for words in language.platform_words.values() for w in words]})
+        self._platforms = PhraseMatcher(
+            {"platform": [w for words in language.platform_words.values() for w in words]}, normalize=normalize
+        )
         self.vocabulary = self._cues.vocabulary | self._platforms.vocabulary
         self._known = english_words() | self.vocabulary | language.common_words
 

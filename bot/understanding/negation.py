@@ -10,7 +10,7 @@ macOS images") negates nothing: the need stands.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..knowledge.model import Language
 from .phrase_matching import PhraseMatch, PhraseMatcher
@@ -20,11 +20,11 @@ _CLOSING = frozenset({"or", "nor", "and"})
 
 
 class NegationScope:
-    def __init__(self, language: Language) -> None:
-        self._cues = PhraseMatcher({"before": language.negation_before, "after": language.negation_after})
-        self._scope_ends = PhraseMatcher({"end": language.scope_ends})
-        self._limits = PhraseMatcher({"limit": language.limitation_cues})
-        self._joiners = frozenset(language.list_joiners)
+    def __init__(self, language: Language, normalize: Callable[[str], str] | None = None) -> None:
+        self._cues = PhraseMatcher({"before": language.negation_before, "after": language.negation_after}, normalize=normalize)
+        self._scope_ends = PhraseMatcher({"end": language.scope_ends}, normalize=normalize)
+        self._limits = PhraseMatcher({"limit": language.limitation_cues}, normalize=normalize)
+        self._joiners = frozenset(normalize(j) if normalize else j for j in language.list_joiners)
         self._reach_before = language.reach_before
         self._reach_after = language.reach_after
         self.vocabulary = self._cues.vocabulary | self._scope_ends.vocabulary | self._limits.vocabulary | self._joiners

@@ -2,18 +2,21 @@
 
 A phrase may hold `<version>`, which stands for one version-like word ("7", "18.04",
 "2008", "R2", "4.8"): "rhel <version>" matches "RHEL 7", and also the joined "rhel7",
-since people write both.
+since people write both. `<word>` stands for any one word ("code that <word> submit"
+matches "code that students submit"); a phrase may not start with it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Hashable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence
 
 from .tokens import phrase_stems
 
 VERSION = "<version>"
+ANY_WORD = "<word>"
+PLACEHOLDERS = (VERSION, ANY_WORD)
 _VERSION_WORD = re.compile(r"v?\d+(?:\.\d+)*(?:\.x)?[a-z]?|r\d+|sp\d+")
 _JOINED = re.compile(r"([a-z][a-z+#]*?)(v?\d+(?:\.\d+)*)s?")
 
@@ -33,15 +36,22 @@ class PhraseMatcher:
     The phrases are kept as a tree of words, so each word of the text costs one
     lookup plus one per word of the longest phrase that starts there."""
 
-    def __init__(self, phrases_by_label: Mapping[str, Iterable[str]] = {}, tagged: Iterable[tuple[str, str, Hashable]] = ()) -> None:
+    def __init__(
+        self,
+        phrases_by_label: Mapping[str, Iterable[str]] = {},
+        tagged: Iterable[tuple[str, str, Hashable]] = (),
+        normalize: Callable[[str], str] | None = None,
+    ) -> None:
+        """`tagged` adds (label, phrase, tag) entries; `normalize` maps each word of a
+        phrase as the words of a text will be mapped before `find`."""
         self._root = _Node()
         vocabulary: set[str] = set()
         entries = [(label, phrase, None) for label, phrases in phrases_by_label.items() for phrase in phrases]
         for label, phrase, tag in [*entries, *tagged]:
-            keys = _pattern_keys(phrase)
-            if not keys:
+            keys = tuple(key if key in PLACEHOLDERS or normalize is None else normalize(key) for key in _pattern_keys(phrase))
+            if not keys or keys[0] == ANY_WORD:
                 continue
-            vocabulary.update(key for key in keys if key != VERSION)
+            vocabulary.update(key for key in keys if key not in PLACEHOLDERS)
             for path in _paths(keys):
                 node = self._root
                 for kind, word in path:
@@ -77,11 +87,12 @@ class PhraseMatcher:
 
 
 class _Node:
-    __slots__ = ("words", "version", "joined", "labels")
+    __slots__ = ("words", "version", "any", "joined", "labels")
 
     def __init__(self) -> None:
         self.words: dict[str, _Node] = {}
         self.version: _Node | None = None  # a version-like word
+        self.any: _Node | None = None  # any word
         self.joined: dict[str, _Node] = {}  # a name and its version in one word: "rhel7"
         self.labels: list[tuple[str, Any]] = []  # whose phrases end at this word
 
@@ -89,11 +100,16 @@ class _Node:
         if kind == "version":
             self.version = self.version or _Node()
             return self.version
+        if kind == "any":
+            self.any = self.any or _Node()
+            return self.any
         table = self.words if kind == "word" else self.joined
         return table.setdefault(word, _Node())
 
     def next_nodes(self, stem: str) -> list["_Node"]:
         found = [self.words[stem]] if stem in self.words else []
+        if self.any is not None and stem[:1].isalnum():
+            found.append(self.any)
         if not stem[-1:].isdigit() and not stem[-2:-1].isdigit():
             return found
         if self.version is not None and _VERSION_WORD.fullmatch(stem):
@@ -105,8 +121,8 @@ class _Node:
 
 def _pattern_keys(phrase: str) -> tuple[str, ...]:
     keys: list[str] = []
-    for piece in re.split(r"(<version>)", phrase):
-        keys.extend([VERSION] if piece == VERSION else phrase_stems(piece))
+    for piece in re.split(r"(<version>|<word>)", phrase):
+        keys.extend([piece] if piece in PLACEHOLDERS else phrase_stems(piece))
     return tuple(keys)
 
 
@@ -115,8 +131,9 @@ def _paths(keys: Sequence[str]) -> list[list[tuple[str, str]]]:
     if not keys:
         return [[]]
     first, rest = keys[0], keys[1:]
-    if first == VERSION:
-        return [[("version", "")] + tail for tail in _paths(rest)]
+    if first in PLACEHOLDERS:
+        kind = "version" if first == VERSION else "any"
+        return [[(kind, "")] + tail for tail in _paths(rest)]
     paths = [[("word", first)] + tail for tail in _paths(rest)]
     if rest and rest[0] == VERSION:
         paths += [[("joined", first)] + tail for tail in _paths(rest[1:])]

@@ -35,6 +35,8 @@ def stem(word: str) -> str:
         return word
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word.isalpha():
         word = word[:-1]
+    elif len(word) > 2 and word.endswith("s") and word[-2].isdigit() and word[0].isalpha():  # "H100s", "T4s"
+        word = word[:-1]
     return word
 
 

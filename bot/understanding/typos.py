@@ -14,6 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..short_text_cache import cached_when_short
+from .inflections import base_in
 
 MIN_LENGTH = 4
 MAX_LENGTH = 40
@@ -25,24 +26,10 @@ def english_words() -> frozenset[str]:
     return frozenset(get_english_words_set(["web2"], lower=True, alpha=True))
 
 
-# The dictionary lists base forms only: an inflected word is English when one of the
-# words it can come from is ("hosted" from "host", "tries" from "try", "shipped" from "ship").
-_SUFFIXES = (("ies", ("y",)), ("ied", ("y",)), ("es", ("", "e")), ("s", ("",)), ("ed", ("", "e")),
-             ("ing", ("", "e")), ("er", ("", "e")), ("est", ("", "e")), ("ly", ("", "le")), ("'s", ("",)))
-
-
 def is_english(word: str, dictionary: frozenset[str]) -> bool:
-    if word in dictionary:
-        return True
-    for suffix, endings in _SUFFIXES:
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            base = word[: -len(suffix)]
-            candidates = [base + ending for ending in endings]
-            if len(base) > 2 and base[-1] == base[-2]:  # "shipped", "running"
-                candidates.append(base[:-1])
-            if any(candidate in dictionary for candidate in candidates):
-                return True
-    return False
+    """The dictionary lists base forms only: an inflected word is English when one of
+    the words it can come from is."""
+    return word in dictionary or base_in(word, dictionary) is not None
 
 
 class TypoCorrector:
