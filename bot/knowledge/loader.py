@@ -338,7 +338,7 @@ def _read_language(reader: _FileReader, document: Any) -> Language | None:
 def _read_examples(reader: _FileReader, document: Any) -> list[Example]:
     examples = []
     for entry in reader.entries(document, "examples"):
-        reader.check_keys(entry, {"ask", "intent", "verdict", "facts", "cites"}, {"ask"})
+        reader.check_keys(entry, {"ask", "intent", "verdict", "confidence", "facts", "absent", "cites"}, {"ask"})
         facts = entry.get("facts", {})
         if not isinstance(facts, dict) or not all(isinstance(v, bool) for v in facts.values()):
             reader.error(entry.line_of("facts"), "'facts' must map fact ids to true or false")
@@ -350,6 +350,8 @@ def _read_examples(reader: _FileReader, document: Any) -> list[Example]:
                 intent=reader.text(entry, "intent") or None,
                 verdict=reader.text(entry, "verdict") or None,
                 facts=MappingProxyType({str(k): v for k, v in facts.items()}),
+                absent=reader.words(entry, "absent"),
+                confidence=reader.text(entry, "confidence") or None,
                 cites=reader.words(entry, "cites"),
             )
         )

@@ -117,6 +117,8 @@ class Example:
     verdict: str | None = None
     facts: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
     cites: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()  # facts the question must not be read as saying (negative examples)
+    confidence: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .problems import Problem
 MAX_RULES = 1000
 MAX_ALTERNATIVES = 64
 FACT_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+PLACEHOLDER = re.compile(r"<[^<>\s]*>")
 INTENTS = ("recommend", "compare", "help")
 
 
@@ -38,6 +39,11 @@ def validate(paths: Mapping[str, str], content: Mapping[str, Any]) -> list[Probl
         if not FACT_ID.match(fact_id):
             error("facts", line, f"fact id '{fact_id}' must be lower case letters, digits and '_', starting with a letter")
         for phrase in fact.phrases:
+            for placeholder in PLACEHOLDER.findall(phrase):
+                if placeholder not in ("<version>", "<word>"):
+                    error("facts", line, f"phrase '{phrase}' holds {placeholder}; the placeholders are <version> and <word>")
+            if phrase.startswith("<word>"):
+                error("facts", line, f"phrase '{phrase}' starts with <word>, which would match at every word; start it with a word")
             owner = phrase_owner.setdefault(phrase, fact_id)
             if owner != fact_id:
                 warn("facts", line, f"phrase '{phrase}' signals both '{owner}' and '{fact_id}'")
@@ -103,9 +109,11 @@ def validate(paths: Mapping[str, str], content: Mapping[str, Any]) -> list[Probl
             error("examples", example.line, f"unknown intent '{example.intent}' (expected {', '.join(INTENTS)})")
         if example.verdict and example.verdict not in (*VERDICTS, "unknown"):
             error("examples", example.line, f"unknown verdict '{example.verdict}'")
-        for fact_id in example.facts:
+        for fact_id in (*example.facts, *example.absent):
             if fact_id not in facts:
                 error("examples", example.line, f"example names undeclared fact '{fact_id}'")
+        if example.confidence and example.confidence not in ("high", "medium", "low"):
+            error("examples", example.line, f"unknown confidence '{example.confidence}' (expected high, medium or low)")
         for section_id in example.cites:
             if section_id not in sections:
                 error("examples", example.line, f"example cites missing section '{section_id}'")
