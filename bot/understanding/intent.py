@@ -18,6 +18,7 @@ from .typos import english_words, is_english
 
 MIN_WORDS_TO_JUDGE_LANGUAGE = 4
 MIN_ENGLISH_SHARE = 0.5
+MAX_HELP_WORDS = 8
 
 
 class IntentReader:
@@ -53,7 +54,9 @@ class IntentReader:
             return "recommend", "on-topic"
         if dimensions or cues & {"compare", "measurement"}:
             return "compare", "on-topic"
-        if "help" in cues and "recommend" not in cues:
+        # "help", "examples", "commands" ask for help in a short message; in a long one they
+        # are words of a description ("the official docs example doesn't start").
+        if "help" in cues and "recommend" not in cues and len(stems) <= MAX_HELP_WORDS:
             return "help", "on-topic"
         if not cues & {"recommend", "workload"} and not self._platforms.labels_in(stems):
             return "help", "off-topic"

@@ -23,7 +23,7 @@ class Token(NamedTuple):  # made for every word of every question: a third of a 
 
 
 # Names whose final "s" is not a plural: "Windows" is not "window".
-NOT_PLURALS = frozenset({"windows", "kubernetes", "jenkins", "aws", "ios", "macos", "postgres", "redis", "sales", "news"})
+NOT_PLURALS = frozenset({"windows", "kubernetes", "jenkins", "aws", "ios", "macos", "postgres", "redis", "sales", "news", "keras", "kubernetes", "gvisor", "nodejs", "rails", "aws"})
 
 
 @cached_when_short(max_length=40, size=16384)  # people use the same few thousand words

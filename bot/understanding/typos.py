@@ -16,7 +16,8 @@ from rapidfuzz.distance import OSA
 from ..short_text_cache import cached_when_short
 from .inflections import base_in
 
-MIN_LENGTH = 4
+MIN_LENGTH = 5  # shorter words are mostly names ("KEDA", "k3s"), not typos of ours
+TWO_EDITS_FROM = 10  # two edits only in long words: "OpenFOAM" is no typo of "OpenFaaS"
 MAX_LENGTH = 40
 
 
@@ -43,6 +44,6 @@ class TypoCorrector:
         # A long "word" is never a typo of a known one.
         if len(word) > MAX_LENGTH or len(word) < MIN_LENGTH or not word.isascii() or not word.isalpha() or is_english(word, self._known):
             return word
-        allowed = 1 if len(word) < 8 else 2
+        allowed = 1 if len(word) < TWO_EDITS_FROM else 2
         best = process.extractOne(word, self._targets, scorer=OSA.distance, score_cutoff=allowed)
         return best[0] if best else word
