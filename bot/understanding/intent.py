@@ -10,10 +10,10 @@ when it names a workload, unless it also asks where to run it.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Mapping, Sequence
 
 from ..knowledge.model import Language
-from .phrase_matching import PhraseMatcher
+from .phrase_matching import PhraseMatch
 from .typos import english_words, is_english
 
 MIN_WORDS_TO_JUDGE_LANGUAGE = 4
@@ -22,29 +22,35 @@ MAX_HELP_WORDS = 8
 
 
 class IntentReader:
-    def __init__(self, language: Language, normalize: Callable[[str], str] | None = None) -> None:
-        self._cues = PhraseMatcher(
-            {
-                "help": language.help_cues,
-                "compare": language.compare_cues,
-                "recommend": language.recommend_cues,
-                "placement": language.placement_cues,
-                "measurement": language.measurement_cues,
-                "workload": language.workload_words,
-            },
-            normalize=normalize,
-        )
-        self._platforms = PhraseMatcher(
-            {"platform": [w for words in language.platform_words.values() for w in words]}, normalize=normalize
-        )
-        self.vocabulary = self._cues.vocabulary | self._platforms.vocabulary
-        self._known = english_words() | self.vocabulary | language.common_words
+    """The phrase groups it needs are `phrases(language)`; the reader finds them with its
+    other phrases in one pass and hands the matches over."""
 
-    def read(self, text: str, stems: Sequence[str], has_facts: bool, dimensions: Sequence[str]) -> tuple[str, str]:
-        """(intent, scope); scope is on-topic, off-topic or not-english."""
+    @staticmethod
+    def phrases(language: Language) -> dict[tuple[str, str], tuple[str, ...]]:
+        cues = {
+            "help": language.help_cues,
+            "compare": language.compare_cues,
+            "recommend": language.recommend_cues,
+            "placement": language.placement_cues,
+            "measurement": language.measurement_cues,
+            "workload": language.workload_words,
+        }
+        return {
+            **{("intent", kind): words for kind, words in cues.items()},
+            ("platform", "platform"): tuple(w for words in language.platform_words.values() for w in words),
+        }
+
+    def __init__(self, language: Language, vocabulary: frozenset[str]) -> None:
+        self._known = english_words() | vocabulary | language.common_words
+
+    def read(
+        self, text: str, stems: Sequence[str], has_facts: bool, dimensions: Sequence[str], found: Mapping[str, list[PhraseMatch]]
+    ) -> tuple[str, str]:
+        """(intent, scope); scope is on-topic, off-topic or not-english. `found` holds the
+        phrase groups of `phrases` as matched in the same words."""
         if not stems:
             return "help", "on-topic"
-        matches = self._cues.find(stems)
+        matches = found.get("intent", [])
         measuring = [m for m in matches if m.label == "measurement"]
         # The longer phrase says what the words mean: "should I expect" measures, it does not ask.
         cues = {
@@ -64,7 +70,7 @@ class IntentReader:
         # are words of a description ("the official docs example doesn't start").
         if "help" in cues and "recommend" not in cues and len(stems) <= MAX_HELP_WORDS:
             return "help", "on-topic"
-        if not cues & {"recommend", "workload"} and not self._platforms.labels_in(stems):
+        if not cues & {"recommend", "workload"} and not found.get("platform"):
             return "help", "off-topic"
         return "recommend", "on-topic"
 

@@ -10,39 +10,51 @@ macOS images") negates nothing: the need stands.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..knowledge.model import Language
-from .phrase_matching import PhraseMatch, PhraseMatcher
+from .phrase_matching import PhraseMatch
 
 
 _CLOSING = frozenset({"or", "nor", "and"})
 
 
 class NegationScope:
+    """The phrase groups it needs are `phrases(language)`; the reader finds them with its
+    other phrases in one pass and hands the matches over."""
+
+    @staticmethod
+    def phrases(language: Language) -> dict[tuple[str, str], tuple[str, ...]]:
+        return {
+            ("negation", "before"): language.negation_before,
+            ("negation", "after"): language.negation_after,
+            ("scope", "end"): language.scope_ends,
+            ("limit", "limit"): language.limitation_cues,
+        }
+
     def __init__(self, language: Language, normalize: Callable[[str], str] | None = None) -> None:
-        self._cues = PhraseMatcher({"before": language.negation_before, "after": language.negation_after}, normalize=normalize)
-        self._scope_ends = PhraseMatcher({"end": language.scope_ends}, normalize=normalize)
-        self._limits = PhraseMatcher({"limit": language.limitation_cues}, normalize=normalize)
         self._joiners = frozenset(normalize(j) if normalize else j for j in language.list_joiners)
         self._reach_before = language.reach_before
         self._reach_after = language.reach_after
-        self.vocabulary = self._cues.vocabulary | self._scope_ends.vocabulary | self._limits.vocabulary | self._joiners
+        self.vocabulary = self._joiners
 
-    def negating_cues(self, stems: Sequence[str], matches: Sequence[PhraseMatch]) -> list[PhraseMatch | None]:
-        """For each match, the cue that negates it, or None.
+    def negating_cues(
+        self, stems: Sequence[str], matches: Sequence[PhraseMatch], found: Mapping[str, list[PhraseMatch]]
+    ) -> list[PhraseMatch | None]:
+        """For each match, the cue that negates it, or None. `found` holds this scope's
+        phrase groups as matched in the same words.
 
         A cue negates the nearest phrase within reach on its side, and the phrases
         listed next to that one ("no GPU, kernel modules or Windows"), but not a
         phrase after other words ("no GPU needed, stateless microservices").
         """
-        cues = self._cues.find(stems)
+        cues = found.get("negation", [])
         if not cues or not matches:
             return [None] * len(matches)
-        limits = self._limits.find(stems)
+        limits = found.get("limit", [])
         if limits:
             cues = [cue for cue in cues if not any(limit.start <= cue.start < limit.end for limit in limits)]
-        boundaries = sorted(end.start for end in self._scope_ends.find(stems))
+        boundaries = sorted(end.start for end in found.get("scope", []))
 
         def clause(index: int) -> int:
             return bisect_right(boundaries, index)

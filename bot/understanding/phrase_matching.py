@@ -9,8 +9,7 @@ matches "code that students submit"); a phrase may not start with it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Hashable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from .tokens import phrase_stems
 
@@ -21,9 +20,8 @@ _VERSION_WORD = re.compile(r"v?\d+(?:\.\d+)*(?:\.x)?[a-z]?|r\d+|sp\d+")
 _JOINED = re.compile(r"([a-z][a-z+#]*?)(v?\d+(?:\.\d+)*)s?")
 
 
-@dataclass(frozen=True)
-class PhraseMatch:
-    label: str
+class PhraseMatch(NamedTuple):  # made for every phrase found in every question: a NamedTuple is cheapest
+    label: Any
     start: int  # index of the first word
     end: int  # index after the last word
     tag: Any = None  # what the phrase that matched was registered with
@@ -38,8 +36,8 @@ class PhraseMatcher:
 
     def __init__(
         self,
-        phrases_by_label: Mapping[str, Iterable[str]] = {},
-        tagged: Iterable[tuple[str, str, Hashable]] = (),
+        phrases_by_label: Mapping[Hashable, Iterable[str]] = {},
+        tagged: Iterable[tuple[Hashable, str, Hashable]] = (),
         normalize: Callable[[str], str] | None = None,
     ) -> None:
         """`tagged` adds (label, phrase, tag) entries; `normalize` maps each word of a
@@ -61,15 +59,28 @@ class PhraseMatcher:
         self.vocabulary = frozenset(vocabulary)
 
     def find(self, stems: Sequence[str]) -> list[PhraseMatch]:
-        matches: list[PhraseMatch] = []
-        covered_until: dict[str, int] = {}
+        return [PhraseMatch(label, start, end, tag) for label, start, end, tag in self._spans(stems)]
+
+    def labels_in(self, stems: Sequence[str]) -> set[str]:
+        return {label for label, _, _, _ in self._spans(stems)}
+
+    def find_grouped(self, stems: Sequence[str]) -> dict[str, list[PhraseMatch]]:
+        """For a matcher whose labels are (group, label) pairs: the matches of each group,
+        labelled within it. One pass over the words serves every group."""
+        grouped: dict[str, list[PhraseMatch]] = {}
+        for (group, label), start, end, tag in self._spans(stems):
+            grouped.setdefault(group, []).append(PhraseMatch(label, start, end, tag))
+        return grouped
+
+    def _spans(self, stems: Sequence[str]) -> Iterator[tuple[Any, int, int, Any]]:
+        covered_until: dict[Any, int] = {}
         root = self._root
         count = len(stems)
         for index, first in enumerate(stems):
             starts = root.next_nodes(first)
             if not starts:
                 continue
-            longest: dict[str, tuple[int, Any]] = {}  # label -> end of its longest phrase from here, and its tag
+            longest: dict[Any, tuple[int, Any]] = {}  # label -> end of its longest phrase from here, and its tag
             frontier = [(node, index + 1) for node in starts]
             while frontier:
                 node, end = frontier.pop()
@@ -80,12 +91,8 @@ class PhraseMatcher:
                     frontier.extend((child, end + 1) for child in node.next_nodes(stems[end]))
             for label, (end, tag) in sorted(longest.items(), key=lambda found: -found[1][0]):
                 if covered_until.get(label, 0) <= index:
-                    matches.append(PhraseMatch(label, index, end, tag))
+                    yield label, index, end, tag
                     covered_until[label] = end
-        return matches
-
-    def labels_in(self, stems: Sequence[str]) -> set[str]:
-        return {match.label for match in self.find(stems)}
 
 
 _NOTHING = (0, None)

@@ -40,11 +40,12 @@ class QuestionReader:
         )
         stems = [self._base_forms.base(stem) for stem in corrected]
         matchers = self._matchers
-        fact_matches = self._counted(stems, matchers.facts.find(stems))
-        cues = matchers.negation.negating_cues(stems, fact_matches)
+        found = matchers.phrases.find_grouped(stems)
+        fact_matches = self._counted(stems, found.get("fact", []))
+        cues = matchers.negation.negating_cues(stems, fact_matches, found)
         facts = self._fact_findings(text, tokens, fact_matches, cues)
-        dimensions = tuple(dict.fromkeys(m.label for m in matchers.dimensions.find(stems)))
-        intent, scope = matchers.intents.read(text, stems, bool(facts), dimensions)
+        dimensions = tuple(dict.fromkeys(m.label for m in found.get("dimension", [])))
+        intent, scope = matchers.intents.read(text, stems, bool(facts), dimensions, found)
         subject = self._subjects.find(_with_corrections(text, tokens, corrected)) if intent == "recommend" else None
         return Question(text, intent, subject, facts, dimensions, corrections, scope)
 
@@ -83,23 +84,30 @@ class QuestionReader:
 
 
 class _Matchers:
-    """Everything the reader matches, with `normalize` applied to the knowledge's words."""
+    """Everything the reader matches, with `normalize` applied to the knowledge's words:
+    facts, table rows, intent cues, platform words and negation, all in one tree of
+    phrases labelled (group, label), so that each question's words are walked once."""
 
     def __init__(self, knowledge: KnowledgeBase, normalize: Callable[[str], str] | None = None) -> None:
         language = knowledge.language
-        self.facts = PhraseMatcher(
+        groups = {
+            **{("dimension", row.section): row.asked_as for row in knowledge.rows},
+            **IntentReader.phrases(language),
+            **NegationScope.phrases(language),
+        }
+        self.phrases = PhraseMatcher(
+            groups,
             tagged=[
-                (fact.id, phrase, family)
+                (("fact", fact.id), phrase, family)
                 for fact in knowledge.facts.values()
                 for family in fact.families
                 for phrase in family.phrases
             ],
             normalize=normalize,
         )
-        self.dimensions = PhraseMatcher({row.section: row.asked_as for row in knowledge.rows}, normalize=normalize)
-        self.intents = IntentReader(language, normalize)
         self.negation = NegationScope(language, normalize)
-        self.vocabulary = self.facts.vocabulary | self.dimensions.vocabulary | self.intents.vocabulary | self.negation.vocabulary
+        self.vocabulary = self.phrases.vocabulary | self.negation.vocabulary
+        self.intents = IntentReader(language, self.vocabulary)
 
 
 def _with_corrections(text: str, tokens: list[Token], stems: list[str]) -> str:
