@@ -1,6 +1,8 @@
 """`placement kb check` refuses an edit that would break the reasoning model described at
 the top of rules.yaml, naming the rule's file and line and what to do."""
 
+import pytest
+
 from bot.cli import main
 from bot.knowledge import read_knowledge
 
@@ -40,46 +42,24 @@ def test_a_hybrid_weight_one_side_can_reach_is_refused(knowledge_copy, capsys):
     assert f"{rules}:{line}: rule 'parts-on-both-sides-mean-hybrid' weighs 30 for hybrid, not more than one side can add" in out
 
 
-def test_a_hybrid_rule_on_one_side_only_is_refused(knowledge_copy, capsys):
-    """One container word and one VM word are not two parts; nor are two VM words."""
-    rules = knowledge_copy / "rules.yaml"
-    _edit(rules, "when: {all: [ci_cd, vm_case]}", "when: {all: [gpu, vm_case]}")
+@pytest.mark.parametrize("file, old, new, message", [
+    # one container word and one VM word are not two parts; nor are two VM words
+    ("rules.yaml", "when: {all: [ci_cd, vm_case]}", "when: {all: [gpu, vm_case]}",
+     "rule 'pipeline-jobs-inside-vms' is a hybrid rule but does not wait for a container-side fact and a different VM-side fact"),
+    ("rules.yaml", "when: {all: [ci_cd, vm_case]}", "when: {any: [ci_cd, vm_case]}", "must wait for 'all' of its conditions"),
+    ("rules.yaml", "then: {derive: [vm_case], weight: {vm: 2}}\n    kind: preference\n    because: VMs protect",
+     "then: {derive: [vm_case], weight: {hybrid: 2}}\n    kind: preference\n    because: VMs protect",
+     "rule 'host-protection-favours-vm' weighs towards hybrid, which only a rule of 'kind: hybrid' may do"),
+    ("rules.yaml", "    origin: authors\n    why: the article speaks of untrusted applications; to each tenant, every other tenant's code is one\n",
+     "    origin: authors\n", "knowledge the authors added needs a one-line 'why'"),
+    ("facts.yaml", "rhel 4, rhel 5,", "rhel <versoin>, rhel 5,", "holds <versoin>; the placeholders are <version> and <word>"),
+    ("facts.yaml", "code that <word> submit,", "<word> submit code,", "starts with <word>, which would match at every word"),
+])
+def test_an_edit_that_breaks_the_model_is_refused(knowledge_copy, capsys, file, old, new, message):
+    _edit(knowledge_copy / file, old, new)
     status, out = _check(knowledge_copy, capsys)
     assert status == 1
-    assert "rule 'pipeline-jobs-inside-vms' is a hybrid rule but does not wait for a container-side fact and a different VM-side fact" in out
-
-
-def test_a_hybrid_rule_that_fires_on_any_one_fact_is_refused(knowledge_copy, capsys):
-    rules = knowledge_copy / "rules.yaml"
-    _edit(rules, "when: {all: [ci_cd, vm_case]}", "when: {any: [ci_cd, vm_case]}")
-    status, out = _check(knowledge_copy, capsys)
-    assert status == 1
-    assert "must wait for 'all' of its conditions" in out
-
-
-def test_hybrid_weight_only_from_a_hybrid_rule(knowledge_copy, capsys):
-    rules = knowledge_copy / "rules.yaml"
-    _edit(rules, "then: {derive: [vm_case], weight: {vm: 2}}\n    kind: preference\n    because: VMs protect",
-          "then: {derive: [vm_case], weight: {hybrid: 2}}\n    kind: preference\n    because: VMs protect")
-    status, out = _check(knowledge_copy, capsys)
-    assert status == 1
-    assert "rule 'host-protection-favours-vm' weighs towards hybrid, which only a rule of 'kind: hybrid' may do" in out
-
-
-def test_knowledge_the_authors_add_must_say_why(knowledge_copy, capsys):
-    rules = knowledge_copy / "rules.yaml"
-    _edit(rules, "    origin: authors\n    why: the article speaks of untrusted applications; to each tenant, every other tenant's code is one\n", "    origin: authors\n")
-    status, out = _check(knowledge_copy, capsys)
-    assert status == 1
-    assert "knowledge the authors added needs a one-line 'why'" in out
-
-
-def test_a_misspelt_placeholder_is_refused(knowledge_copy, capsys):
-    facts = knowledge_copy / "facts.yaml"
-    _edit(facts, "rhel <version>,", "rhel <versoin>,")
-    status, out = _check(knowledge_copy, capsys)
-    assert status == 1
-    assert "holds <versoin>; the placeholders are <version> and <word>" in out
+    assert f"{knowledge_copy / file}:" in out and message in out
 
 
 def test_the_shipped_rules_keep_every_invariant():
