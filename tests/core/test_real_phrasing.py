@@ -195,3 +195,19 @@ def test_an_answer_the_article_says_itself_has_no_such_note(advisor):
     answer = advisor.advise("we host untrusted applications")
     assert answer.verdict == "vm"
     assert answer.beyond_article_note is None
+
+
+def test_every_rendering_says_when_an_answer_rests_on_the_authors_knowledge(advisor):
+    from bot.rendering.block_kit import render_answer
+    from bot.rendering.json_contract import to_json
+    from bot.rendering.terminal_text import to_text
+
+    answer = advisor.advise("our grader runs code that students submit")
+    note = answer.beyond_article_note
+    assert note
+    assert note in to_text(answer)
+    payload = to_json(answer)
+    assert payload["beyond_article"] == note
+    assert payload["reasons"][0]["beyond_article"]
+    blocks = render_answer(answer, "1700000000.000100").blocks
+    assert any(block["type"] == "context" and "Beyond the article" in block["elements"][0]["text"] for block in blocks)
