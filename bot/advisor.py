@@ -25,7 +25,7 @@ from .understanding.question import FactFinding, Question
 from .understanding.reader import QuestionReader
 
 TRACE_CACHE_SIZE = 4096
-VERDICT_CACHE_SIZE = 32768
+VERDICT_CACHE_SIZE = 65536  # every set of up to five of the 24 things a user can say: 55,454
 WARM_UP_FACTS = 5
 WARM_UP_TRACE_FACTS = 3
 ANSWER_CACHE_SIZE = 1024

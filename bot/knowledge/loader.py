@@ -131,15 +131,14 @@ def _read_sections(reader: _FileReader, document: Any) -> dict[str, tuple[Sectio
 def _read_facts(reader: _FileReader, document: Any) -> dict[str, tuple[Fact, int]]:
     facts = {}
     for entry in reader.entries(document, "facts"):
-        reader.check_keys(entry, {"id", "label", "phrases", "added", "at_least"}, {"id", "label"})
+        reader.check_keys(entry, {"id", "label", "phrases", "added"}, {"id", "label"})
         if "phrases" in entry and not entry.get("phrases"):
             reader.error(entry.line_of("phrases"), "'phrases' is empty; leave it out for a derived fact")
         families = []
         if entry.get("phrases"):
             families.append(PhraseFamily(reader.words(entry, "phrases"), "article"))
         families += _read_added_families(reader, entry)
-        at_least = reader.number(entry, "at_least", 1, 1, 10)
-        fact = Fact(reader.text(entry, "id"), reader.text(entry, "label"), tuple(families), at_least)
+        fact = Fact(reader.text(entry, "id"), reader.text(entry, "label"), tuple(families))
         if fact.id in facts:
             reader.error(entry.line_of("id"), f"duplicate fact id '{fact.id}'")
         if fact.id:
@@ -161,7 +160,7 @@ def _read_added_families(reader: _FileReader, entry: LineDict) -> list[PhraseFam
         if not isinstance(family, LineDict):
             reader.error(added.line_of(index), "each family under 'added' must be a mapping with 'why' and 'phrases'")
             continue
-        reader.check_keys(family, {"why", "phrases", "rules_out"}, {"why", "phrases"})
+        reader.check_keys(family, {"why", "phrases", "rules_out", "at_least"}, {"why", "phrases"})
         rules_out = family.get("rules_out", False)
         if not isinstance(rules_out, bool):
             reader.error(family.line_of("rules_out"), "'rules_out' must be true or false")
@@ -170,7 +169,8 @@ def _read_added_families(reader: _FileReader, entry: LineDict) -> list[PhraseFam
         if not phrases:
             reader.error(family.line_of("phrases") if "phrases" in family else family.line, "a family needs at least one phrase")
             continue
-        families.append(PhraseFamily(phrases, "authors", reader.text(family, "why"), not rules_out))
+        at_least = reader.number(family, "at_least", 1, 1, 10)
+        families.append(PhraseFamily(phrases, "authors", reader.text(family, "why"), not rules_out, at_least))
     return families
 
 

@@ -27,6 +27,7 @@ class PhraseFamily:
     origin: str = "article"
     why: str = ""
     value: bool = True
+    at_least: int = 1  # how many different phrases of the family a question must hold for it to count
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,6 @@ class Fact:
     id: str
     label: str
     families: tuple[PhraseFamily, ...] = ()
-    at_least: int = 1  # how many different phrases of it a question must hold for the fact to count
 
     @property
     def phrases(self) -> tuple[str, ...]:

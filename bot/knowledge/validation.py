@@ -38,14 +38,13 @@ def validate(paths: Mapping[str, str], content: Mapping[str, Any]) -> list[Probl
     for fact_id, (fact, line) in facts.items():
         if not FACT_ID.match(fact_id):
             error("facts", line, f"fact id '{fact_id}' must be lower case letters, digits and '_', starting with a letter")
-        for phrase in fact.phrases:
+        for phrase in (p for family in fact.families if family.at_least == 1 for p in family.phrases):
             for placeholder in PLACEHOLDER.findall(phrase):
                 if placeholder not in ("<version>", "<word>"):
                     error("facts", line, f"phrase '{phrase}' holds {placeholder}; the placeholders are <version> and <word>")
             if phrase.startswith("<word>"):
                 error("facts", line, f"phrase '{phrase}' starts with <word>, which would match at every word; start it with a word")
-            # a fact that counts several phrases (`at_least`) may share them with others on purpose
-            owner = phrase_owner.setdefault(phrase, fact_id) if fact.at_least == 1 else fact_id
+            owner = phrase_owner.setdefault(phrase, fact_id)
             if owner != fact_id:
                 warn("facts", line, f"phrase '{phrase}' signals both '{owner}' and '{fact_id}'")
 

@@ -29,7 +29,7 @@ class QuestionReader:
         platform_words = [w for words in knowledge.language.platform_words.values() for w in words]
         self._subjects = SubjectFinder(platform_words)
         self._typos = TypoCorrector(self._matchers.vocabulary, knowledge.language.common_words)
-        self._needs_several = {fact.id: fact.at_least for fact in knowledge.facts.values() if fact.at_least > 1}
+        self._counts_phrases = any(family.at_least > 1 for fact in knowledge.facts.values() for family in fact.families)
 
     def read(self, wire_text: str) -> Question:
         text = normalize(to_plain_text(wire_text or ""))
@@ -50,15 +50,15 @@ class QuestionReader:
         return Question(text, intent, subject, facts, dimensions, corrections, scope)
 
     def _counted(self, stems: list[str], matches: list[PhraseMatch]) -> list[PhraseMatch]:
-        """Drops the matches of a fact that needs several different phrases (`at_least`)
+        """Drops the matches of a family that needs several different phrases (`at_least`)
         when the question holds fewer."""
-        if not self._needs_several:
+        if not self._counts_phrases:
             return matches
-        said: dict[str, set[tuple[str, ...]]] = {}
+        said: dict[int, set[tuple[str, ...]]] = {}
         for match in matches:
-            if match.label in self._needs_several:
-                said.setdefault(match.label, set()).add(tuple(stems[match.start : match.end]))
-        return [m for m in matches if m.label not in said or len(said[m.label]) >= self._needs_several[m.label]]
+            if match.tag.at_least > 1:
+                said.setdefault(id(match.tag), set()).add(tuple(stems[match.start : match.end]))
+        return [m for m in matches if m.tag.at_least == 1 or len(said[id(m.tag)]) >= m.tag.at_least]
 
     def _fact_findings(
         self, text: str, tokens: list[Token], matches: list[PhraseMatch], cues: list[PhraseMatch | None]
