@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..short_text_cache import cached_when_short
 from .inflections import base_in
 
 
 class BaseForms:
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self._vocabulary = frozenset(vocabulary)
-        self.base = cached_when_short(max_length=40, size=65536)(self._base)
 
-    def _base(self, word: str) -> str:
+    def base(self, word: str) -> str:
         if word in self._vocabulary or not word.isalpha():
             return word
         return base_in(word, self._vocabulary) or word

@@ -75,21 +75,40 @@ class PhraseMatcher:
     def _spans(self, stems: Sequence[str]) -> Iterator[tuple[Any, int, int, Any]]:
         covered_until: dict[Any, int] = {}
         root = self._root
+        root_words = root.words
         count = len(stems)
+        # Most words start no phrase and most nodes have words only: those take one dict
+        # lookup here, without a call (this loop runs for every word of every question).
         for index, first in enumerate(stems):
-            starts = root.next_nodes(first)
-            if not starts:
+            if root.patterned and (first[-1:].isdigit() or first[-2:-1].isdigit()):  # may hold a version
+                frontier = [(node, index + 1) for node in root.next_nodes(first)]
+            elif (start := root_words.get(first)) is None:
                 continue
+            elif not start.labels and not start.patterned and (index + 1 == count or stems[index + 1] not in start.words):
+                continue  # "the", "it": words that start phrases but not this one
+            elif not start.words and not start.patterned:  # a one-word phrase: ".", "should"
+                for label, tag in start.labels:
+                    if covered_until.get(label, 0) <= index:
+                        yield label, index, index + 1, tag
+                        covered_until[label] = index + 1
+                continue
+            else:
+                frontier = [(start, index + 1)]
             longest: dict[Any, tuple[int, Any]] = {}  # label -> end of its longest phrase from here, and its tag
-            frontier = [(node, index + 1) for node in starts]
             while frontier:
                 node, end = frontier.pop()
                 for label, tag in node.labels:
                     if end > longest.get(label, _NOTHING)[0]:
                         longest[label] = (end, tag)
                 if end < count:
-                    frontier.extend((child, end + 1) for child in node.next_nodes(stems[end]))
-            for label, (end, tag) in sorted(longest.items(), key=lambda found: -found[1][0]):
+                    if node.patterned:
+                        frontier.extend((child, end + 1) for child in node.next_nodes(stems[end]))
+                    elif (child := node.words.get(stems[end])) is not None:
+                        frontier.append((child, end + 1))
+            if not longest:
+                continue
+            found = longest.items() if len(longest) == 1 else sorted(longest.items(), key=lambda item: -item[1][0])
+            for label, (end, tag) in found:
                 if covered_until.get(label, 0) <= index:
                     yield label, index, end, tag
                     covered_until[label] = end
@@ -127,12 +146,16 @@ class _Node:
         found = [] if exact is None else [exact]
         if self.any is not None and stem[:1].isalnum():
             found.append(self.any)
-        if stem[-1:].isdigit() or stem[-2:-1].isdigit():
+        if _may_hold_version(stem):
             if self.version is not None and _VERSION_WORD.fullmatch(stem):
                 found.append(self.version)
             if self.joined and (joined := _JOINED.fullmatch(stem)) and joined.group(1) in self.joined:
                 found.append(self.joined[joined.group(1)])
         return tuple(found)
+
+
+def _may_hold_version(stem: str) -> bool:
+    return stem[-1:].isdigit() or stem[-2:-1].isdigit()
 
 
 def _pattern_keys(phrase: str) -> tuple[str, ...]:

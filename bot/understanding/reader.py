@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..knowledge.model import KnowledgeBase, PhraseFamily
+from ..short_text_cache import cached_when_short
 from .base_forms import BaseForms
 from .intent import IntentReader
 from .negation import NegationScope
@@ -16,6 +17,7 @@ from .tokens import Token, normalize, tokenize
 from .typos import TypoCorrector
 
 MAX_EVIDENCE = 120
+MAX_CACHED_WORD = 40  # longer "words" are worked out each time, so hostile input cannot fill memory
 
 
 class QuestionReader:
@@ -29,16 +31,18 @@ class QuestionReader:
         platform_words = [w for words in knowledge.language.platform_words.values() for w in words]
         self._subjects = SubjectFinder(platform_words)
         self._typos = TypoCorrector(self._matchers.vocabulary, knowledge.language.common_words)
+        self._read_word = cached_when_short(max_length=MAX_CACHED_WORD, size=65536)(self._word)
         self._counts_phrases = any(family.at_least > 1 for fact in knowledge.facts.values() for family in fact.families)
 
     def read(self, wire_text: str) -> Question:
         text = normalize(to_plain_text(wire_text or ""))
         tokens = tokenize(text)
-        corrected = [self._typos.correct(token.stem) for token in tokens]
+        read = [self._read_word(token.stem) for token in tokens]
+        corrected = [typed for typed, _ in read]
+        stems = [base for _, base in read]
         corrections = tuple(
             (token.text, stem) for token, stem in zip(tokens, corrected) if stem != token.stem
         )
-        stems = [self._base_forms.base(stem) for stem in corrected]
         matchers = self._matchers
         found = matchers.phrases.find_grouped(stems)
         fact_matches = self._counted(stems, found.get("fact", []))
@@ -48,6 +52,12 @@ class QuestionReader:
         intent, scope = matchers.intents.read(text, stems, bool(facts), dimensions, found)
         subject = self._subjects.find(_with_corrections(text, tokens, corrected)) if intent == "recommend" else None
         return Question(text, intent, subject, facts, dimensions, corrections, scope)
+
+    def _word(self, stem: str) -> tuple[str, str]:
+        """A word as typed-and-corrected ("contianer" -> "container"), and in the knowledge
+        base's base form ("uploading" -> "upload")."""
+        corrected = self._typos.correct(stem)
+        return corrected, self._base_forms.base(corrected)
 
     def _counted(self, stems: list[str], matches: list[PhraseMatch]) -> list[PhraseMatch]:
         """Drops the matches of a family that needs several different phrases (`at_least`)
