@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import yaml
 
+from .bundled import bundled_directory
 from .model import (
     VERDICTS,
     ClarifyingQuestion,
@@ -30,7 +31,7 @@ from .validation import validate
 from .yaml_lines import LineDict, LineList, error_line, parse_yaml
 
 FILES = ("article", "facts", "rules", "differences", "clarify", "verdicts", "language", "examples")
-DEFAULT_DIRECTORY = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "knowledge")
+DEFAULT_DIRECTORY = bundled_directory()
 MAX_FILE_BYTES = 2_000_000
 DEFAULT_LIST_JOINERS = (",", "or", "nor", "and", "a", "an", "the", "any", "code", "app", "apps", "workloads", "support")
 
