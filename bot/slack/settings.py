@@ -10,6 +10,16 @@ DEFAULT_PORT = 3000
 DEFAULT_DATABASE = "placement.sqlite3"
 SLACK_API_DEFAULT = "https://slack.com/api/"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# What `placement serve --help` lists; the README's Settings table says the same at length.
+ENVIRONMENT = (
+    ("SLACK_BOT_TOKEN", "bot token, xoxb-... (required)"),
+    ("SLACK_SIGNING_SECRET", "verifies requests came from Slack (required in HTTP mode)"),
+    ("SLACK_APP_TOKEN", "app-level token, xapp-...; selects Socket Mode (required there)"),
+    ("PORT", f"HTTP port (default {DEFAULT_PORT})"),
+    ("PLACEMENT_DB", f"SQLite file for conversations and handled events (default {DEFAULT_DATABASE})"),
+    ("SLACK_API_URL", f"Slack Web API base URL (default {SLACK_API_DEFAULT})"),
+    ("LOG_LEVEL", f"{', '.join(LOG_LEVELS)} (default INFO)"),
+)
 
 
 class MissingSetting(Exception):
