@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="placement", description="Containers or VMs? Answers with reasons from the article.",
                                      epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"placement {_version()}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", help="what to do")
 
     ask = _command(commands, "ask", "answer a question (or one question per line of standard input)")
     ask.add_argument("question", nargs="*", help="the question; leave it out to read one question per line of standard input")
@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     _knowledge_option(ask)
 
     kb = _command(commands, "kb", "check, test, score, compare and draw a knowledge base")
-    kb_commands = kb.add_subparsers(dest="kb_command", required=True, metavar="KB_COMMAND")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True, metavar="KB_COMMAND", help="what to do with it")
     check = _command(kb_commands, "check", "print file:line and what to do for every problem; exit 1 if there are errors")
     _knowledge_argument(check, "the knowledge directory to check")
     test = _command(kb_commands, "test", "run the example questions (examples.yaml); print every miss")

@@ -12,8 +12,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Mapping, TextIO
 
-from ..advisor import Advisor
 from ..knowledge import DEFAULT_DIRECTORY, KnowledgeError
+from ..reloadable_advisor import ReloadableAdvisor
 from ..storage.sqlite_database import SqliteDatabase
 from .app_factory import build_app
 from .http_server import EVENTS_PATH, HttpServer
@@ -60,7 +60,7 @@ def serve(
         print(f"placement: {problem}", file=err)
         return EXIT_BAD_CONFIGURATION
     try:
-        advisor = Advisor.from_directory(knowledge)
+        advisor = ReloadableAdvisor(knowledge)
     except KnowledgeError as error:
         for problem in error.problems:
             print(problem, file=err)
@@ -76,7 +76,7 @@ def serve(
         logging.getLogger().removeHandler(handler)
 
 
-def _serve(settings: Settings, socket_mode: bool, advisor: Advisor) -> int:
+def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) -> int:
     redactor = SecretRedactor(settings.secrets)
     client = build_web_client(settings.bot_token, settings.api_url)
     check_token(client, "SLACK_BOT_TOKEN", redactor)
@@ -95,6 +95,7 @@ def _serve(settings: Settings, socket_mode: bool, advisor: Advisor) -> int:
         raise StartFailure(f"Slack did not accept SLACK_BOT_TOKEN (auth.test at {settings.api_url}): {redactor.redact(str(error))}") from None
 
     threading.Thread(target=_warm_up, args=(advisor,), name="warm-up", daemon=True).start()
+    signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=_reload, args=(advisor,), name="reload", daemon=True).start())
     stopping = threading.Event()
     if socket_mode:
         _on_stop_signals(stopping.set)
@@ -116,11 +117,24 @@ def _serve(settings: Settings, socket_mode: bool, advisor: Advisor) -> int:
     return 0
 
 
-def _warm_up(advisor: Advisor) -> None:
+def _warm_up(advisor: ReloadableAdvisor) -> None:
     """Answers are served meanwhile; the warm-up only shares the engine's lock with them."""
     started = time.monotonic()
     count = advisor.warm_up()
     logger.info("worked out %d fact combinations in advance in %.1f s", count, time.monotonic() - started)
+
+
+def _reload(advisor: ReloadableAdvisor) -> None:
+    """On SIGHUP, off the signal handler: loading takes a moment and the server goes on meanwhile."""
+    reloaded, problems = advisor.reload()
+    if not reloaded:
+        for problem in problems:
+            logger.error("%s", problem)
+        logger.error("the knowledge base in %s has errors (above); still answering from the one loaded before", advisor.directory)
+        return
+    knowledge = advisor.knowledge
+    logger.info("reloaded the knowledge base from %s: %d facts, %d rules", advisor.directory, len(knowledge.facts), len(knowledge.rules))
+    _warm_up(advisor)
 
 
 def _on_stop_signals(stop: Callable[[], None]) -> None:
