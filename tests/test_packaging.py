@@ -65,4 +65,6 @@ def test_an_installed_copy_carries_the_knowledge_and_answers(tmp_path, how):
     assert all(reason["source"] for reason in answer["reasons"])
     where = subprocess.run([str(bin_dir / "python"), "-c", "from bot.knowledge import DEFAULT_DIRECTORY; print(DEFAULT_DIRECTORY)"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120)
-    assert Path(where.stdout.strip()).is_relative_to(tmp_path / "venv")
+    installed = Path(where.stdout.strip())
+    assert installed.is_relative_to(tmp_path / "venv")
+    assert (installed / "schema" / "rules.schema.json").is_file()  # editors' help ships too
