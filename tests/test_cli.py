@@ -74,7 +74,9 @@ def _readme_commands():
 
 def test_readme_starts_with_the_two_commands():
     text = README.read_text()
-    assert text.index("```sh") < 40  # right under the title
+    requirements = text[: text.index("```sh")]
+    assert requirements.count("\n\n") == 2  # right under the title and one paragraph of what it needs
+    assert "Python 3.11 or 3.12" in requirements and "C compiler" in requirements
     run, test = _readme_commands()
     assert "pip install" in run and "placement ask " in run
     assert "pip install" in test and "pytest" in test
