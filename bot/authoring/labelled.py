@@ -8,7 +8,6 @@ cite a section."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import yaml
@@ -73,7 +72,3 @@ def read_labelled(path: str) -> list[LabelledQuestion]:
     if problems:
         raise KnowledgeError(problems)
     return questions
-
-
-def short_name(path: str) -> str:
-    return os.path.basename(path)

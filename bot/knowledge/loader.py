@@ -309,6 +309,7 @@ def _read_examples(reader: _FileReader, document: Any) -> list[Example]:
     examples = []
     for entry in reader.entries(document, "examples"):
         reader.check_keys(entry, {"ask", "intent", "verdict", "facts", "cites"}, {"ask"})
+        reader.warn_if_number(entry, "ask", entry.line_of("ask"))
         facts = entry.get("facts", {})
         if not isinstance(facts, dict) or not all(isinstance(v, bool) for v in facts.values()):
             reader.error(entry.line_of("facts"), "'facts' must map fact ids to true or false")

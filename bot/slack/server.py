@@ -118,7 +118,8 @@ def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) ->
 
 
 def _warm_up(advisor: ReloadableAdvisor) -> None:
-    """Answers are served meanwhile; the warm-up only shares the engine's lock with them."""
+    """Answers are served meanwhile (the warm-up only shares the engine's lock with them); a
+    reload waits for it to end, as for any answer in flight."""
     started = time.monotonic()
     count = advisor.warm_up()
     logger.info("worked out %d fact combinations in advance in %.1f s", count, time.monotonic() - started)
