@@ -3,6 +3,7 @@ SIGTERM, which lets the answers in flight finish before the process exits."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -12,6 +13,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Mapping, TextIO
 
+from slack_sdk import WebClient
+
 from ..knowledge import DEFAULT_DIRECTORY, KnowledgeError
 from ..reloadable_advisor import ReloadableAdvisor
 from ..storage.sqlite_database import SqliteDatabase
@@ -19,8 +22,8 @@ from .app_factory import build_app
 from .http_server import EVENTS_PATH, HttpServer
 from .log_redaction import SecretRedactor, configure_logging
 from .settings import MissingSetting, Settings, read_settings
-from .socket_mode import run_socket_mode
-from .start_checks import StartFailure, check_port_free, check_token, port_failure
+from .socket_mode import open_socket_mode, serve_socket_mode
+from .start_checks import StartFailure, check_port_free, check_token, libraries_quiet, port_failure
 from .web_client import build_web_client
 
 EXIT_BAD_CONFIGURATION = 2
@@ -84,23 +87,46 @@ def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) ->
         check_token(build_web_client(str(settings.app_token), settings.api_url), "SLACK_APP_TOKEN", redactor)
     else:
         check_port_free(HTTP_HOST, settings.port)
+    created = not os.path.exists(settings.database_path)
     try:
         database = SqliteDatabase(settings.database_path)
     except sqlite3.Error as error:
         raise StartFailure(f"PLACEMENT_DB: cannot open the database {settings.database_path!r}: {error}") from None
+    try:
+        return _run(settings, socket_mode, advisor, client, database, redactor)
+    except StartFailure:
+        database.close()
+        if created:  # a failed start leaves nothing behind
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(settings.database_path + suffix)
+        raise
+
+
+def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, client: WebClient, database: SqliteDatabase,
+         redactor: SecretRedactor) -> int:
     answers = ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="answer")
     try:
         app = build_app(client, settings.signing_secret, advisor, database, answers)
     except Exception as error:  # Slack turned the token down after all, between the check and now
         raise StartFailure(f"Slack did not accept SLACK_BOT_TOKEN (auth.test at {settings.api_url}): {redactor.redact(str(error))}") from None
 
+    if socket_mode:
+        try:
+            with libraries_quiet():
+                handler = open_socket_mode(app, str(settings.app_token))
+        except OSError:
+            raise StartFailure(
+                "Slack accepted SLACK_APP_TOKEN but its Socket Mode WebSocket (wss://) did not open: check that outgoing "
+                "WebSocket connections are allowed (firewall, HTTPS_PROXY)"
+            ) from None
+        logger.info("connected to Slack in Socket Mode")
     threading.Thread(target=_warm_up, args=(advisor,), name="warm-up", daemon=True).start()
     signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=_reload, args=(advisor,), name="reload", daemon=True).start())
-    stopping = threading.Event()
     if socket_mode:
+        stopping = threading.Event()
         _on_stop_signals(stopping.set)
-        logger.info("connecting to Slack in Socket Mode")
-        run_socket_mode(app, str(settings.app_token), stopping)
+        serve_socket_mode(handler, stopping)
     else:
         try:
             server = HttpServer(app, HTTP_HOST, settings.port)

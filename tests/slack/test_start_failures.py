@@ -61,6 +61,15 @@ def test_a_rejected_app_token(tmp_path, fake_slack):
     assert wrong not in line
 
 
+def test_a_socket_mode_websocket_that_does_not_open(tmp_path, fake_slack):
+    """The tokens are fine and the database was opened; the start still fails in one line and
+    takes the new database file away with it."""
+    fake_slack.accept_app_token("xapp-1-accepted", f"ws://127.0.0.1:{_free_port()}/link")
+    line = _the_one_line(_start(tmp_path, _environment(fake_slack.api_url, SLACK_APP_TOKEN="xapp-1-accepted"), "--socket-mode"))
+    assert "Slack accepted SLACK_APP_TOKEN but its Socket Mode WebSocket (wss://) did not open" in line
+    assert "ws://127.0.0.1" not in line  # the URL carries a ticket
+
+
 def test_slack_unreachable_is_not_blamed_on_the_token(tmp_path):
     nobody = f"http://127.0.0.1:{_free_port()}/api/"
     line = _the_one_line(_start(tmp_path, _environment(nobody), "--http"))
