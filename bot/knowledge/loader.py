@@ -270,7 +270,7 @@ def _read_verdicts(reader: _FileReader, document: Any) -> dict[str, tuple[Verdic
             continue
         reader.check_keys(entry, {"headline", "trade_off", "source"}, {"headline", "trade_off", "source"})
         text = VerdictText(verdict, reader.text(entry, "headline"), reader.text(entry, "trade_off"), reader.text(entry, "source"))
-        verdicts[verdict] = (text, table.line_of(verdict))
+        verdicts[verdict] = (text, entry.line_of("source"))  # the line a missing section is reported on
     for verdict in (*VERDICTS, "unknown"):
         if verdict not in verdicts and verdict not in table:
             reader.error(table.line, f"missing verdict '{verdict}'")
@@ -318,6 +318,8 @@ def _read_examples(reader: _FileReader, document: Any) -> list[Example]:
             Example(
                 ask=str(entry.get("ask", "")),
                 line=entry.line,
+                facts_line=entry.line_of("facts"),
+                cites_line=entry.line_of("cites"),
                 intent=reader.text(entry, "intent") or None,
                 verdict=reader.text(entry, "verdict") or None,
                 facts=MappingProxyType({str(k): v for k, v in facts.items()}),

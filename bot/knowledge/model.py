@@ -91,6 +91,8 @@ class Example:
     verdict: str | None = None
     facts: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
     cites: tuple[str, ...] = ()
+    facts_line: int = 0  # where `facts` and `cites` are, for kb check
+    cites_line: int = 0
 
 
 @dataclass(frozen=True)

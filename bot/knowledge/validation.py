@@ -119,10 +119,10 @@ def validate(paths: Mapping[str, str], content: Mapping[str, Any]) -> list[Probl
             error("examples", example.line, f"unknown verdict '{example.verdict}'")
         for fact_id in example.facts:
             if fact_id not in facts:
-                error("examples", example.line, f"example names undeclared fact '{fact_id}'{did_you_mean(fact_id, facts)}")
+                error("examples", example.facts_line or example.line, f"example names undeclared fact '{fact_id}'{did_you_mean(fact_id, facts)}")
         for section_id in example.cites:
             if section_id not in sections:
-                error("examples", example.line, f"example cites missing section '{section_id}'{did_you_mean(section_id, sections)}")
+                error("examples", example.cites_line or example.line, f"example cites missing section '{section_id}'{did_you_mean(section_id, sections)}")
 
     for section_id, (_, line, context_only) in sections.items():
         if section_id not in cited and not context_only:

@@ -68,6 +68,18 @@ def test_rule_citing_missing_section(knowledge_copy):
             "did you mean 'vms.heterogeneous-environments'?") in _errors(knowledge_copy)
 
 
+def test_an_example_and_a_verdict_naming_missing_things_are_reported_on_those_lines(knowledge_copy):
+    examples = knowledge_copy / "examples.yaml"
+    examples.write_text("examples:\n  - ask: ML training on GPUs\n    verdict: vm\n    facts: {gpuu: true}\n    cites: [vms.gpu-cpu-intensiv]\n")
+    verdicts = knowledge_copy / "verdicts.yaml"
+    verdicts.write_text(verdicts.read_text().replace("source: diff.isolation", "source: diff.isolatoin", 1))
+    errors = _errors(knowledge_copy)
+    assert f"{examples}:4: example names undeclared fact 'gpuu'; did you mean 'gpu'?" in errors
+    assert f"{examples}:5: example cites missing section 'vms.gpu-cpu-intensiv'; did you mean 'vms.gpu-cpu-intensive'?" in errors
+    line = _line_of(verdicts, "source: diff.isolatoin")
+    assert f"{verdicts}:{line}: verdict 'container' cites missing section 'diff.isolatoin'; did you mean 'diff.isolation'?" in errors
+
+
 def test_a_name_far_from_every_declared_one_gets_no_guess(knowledge_copy):
     rules = knowledge_copy / "rules.yaml"
     rules.write_text(rules.read_text().replace("when: {all: [multi_tenant]}", "when: {all: [quantum_teleporter]}"))
