@@ -3,16 +3,14 @@ without a restart, and a broken edit never takes it down."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 
-from bot_harness import BOT_TOKEN, SIGNING_SECRET, SlackSender, mention
+from bot_harness import SlackSender, mention, serve_environment
 
 from bot.knowledge import DEFAULT_DIRECTORY
 
@@ -44,12 +42,6 @@ class _Log:
                 self._changed.wait(left)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _answer(sender: SlackSender, fake_slack, text: str, ts: str) -> str:
     count = len(fake_slack.calls("chat.postMessage"))
     assert sender.send_event(mention(text, ts=ts)).status == 200
@@ -59,10 +51,8 @@ def _answer(sender: SlackSender, fake_slack, text: str, ts: str) -> str:
 def test_sighup_reloads_a_valid_edit_and_keeps_the_old_knowledge_on_a_broken_one(tmp_path, fake_slack, database_path):
     knowledge = tmp_path / "knowledge"
     shutil.copytree(DEFAULT_DIRECTORY, knowledge)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_") and "proxy" not in k.lower()}
-    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url,
-               PLACEMENT_DB=database_path, PORT=str(port))
+    env = serve_environment(fake_slack.api_url, PLACEMENT_DB=database_path)
+    port = int(env["PORT"])
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--http", "--knowledge", str(knowledge)], cwd=tmp_path,
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:

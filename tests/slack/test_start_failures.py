@@ -3,7 +3,6 @@ naming the setting and what to do, a non-zero exit, and nothing left on disk."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -12,20 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from bot_harness import BOT_TOKEN, SIGNING_SECRET
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _environment(api_url: str, **overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLACEMENT_")) and "proxy" not in k.lower()}
-    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=api_url, PORT=str(_free_port()))
-    env.update(overrides)
-    return env
+from bot_harness import free_port, serve_environment
 
 
 def _start(tmp_path: Path, env: dict[str, str], *flags: str) -> subprocess.CompletedProcess:
@@ -49,14 +35,14 @@ def _the_one_line(result: subprocess.CompletedProcess) -> str:
 
 def test_a_rejected_bot_token(tmp_path, fake_slack):
     wrong = "xoxb-wrong-1111-do-not-print"
-    line = _the_one_line(_start(tmp_path, _environment(fake_slack.api_url, SLACK_BOT_TOKEN=wrong), "--http"))
+    line = _the_one_line(_start(tmp_path, serve_environment(fake_slack.api_url, SLACK_BOT_TOKEN=wrong), "--http"))
     assert "SLACK_BOT_TOKEN was refused by Slack (invalid_auth)" in line and "OAuth & Permissions" in line
     assert wrong not in line
 
 
 def test_a_rejected_app_token(tmp_path, fake_slack):
     wrong = "xapp-1-wrong-2222-do-not-print"
-    line = _the_one_line(_start(tmp_path, _environment(fake_slack.api_url, SLACK_APP_TOKEN=wrong), "--socket-mode"))
+    line = _the_one_line(_start(tmp_path, serve_environment(fake_slack.api_url, SLACK_APP_TOKEN=wrong), "--socket-mode"))
     assert "SLACK_APP_TOKEN was refused by Slack (invalid_auth)" in line and "connections:write" in line
     assert wrong not in line
 
@@ -64,22 +50,22 @@ def test_a_rejected_app_token(tmp_path, fake_slack):
 def test_a_socket_mode_websocket_that_does_not_open(tmp_path, fake_slack):
     """The tokens are fine and the database was opened; the start still fails in one line and
     takes the new database file away with it."""
-    fake_slack.accept_app_token("xapp-1-accepted", f"ws://127.0.0.1:{_free_port()}/link")
-    line = _the_one_line(_start(tmp_path, _environment(fake_slack.api_url, SLACK_APP_TOKEN="xapp-1-accepted"), "--socket-mode"))
+    fake_slack.accept_app_token("xapp-1-accepted", f"ws://127.0.0.1:{free_port()}/link")
+    line = _the_one_line(_start(tmp_path, serve_environment(fake_slack.api_url, SLACK_APP_TOKEN="xapp-1-accepted"), "--socket-mode"))
     assert "Slack accepted SLACK_APP_TOKEN but its Socket Mode WebSocket (wss://) did not open" in line
     assert "ws://127.0.0.1" not in line  # the URL carries a ticket
 
 
 def test_slack_unreachable_is_not_blamed_on_the_token(tmp_path):
-    nobody = f"http://127.0.0.1:{_free_port()}/api/"
-    line = _the_one_line(_start(tmp_path, _environment(nobody), "--http"))
+    nobody = f"http://127.0.0.1:{free_port()}/api/"
+    line = _the_one_line(_start(tmp_path, serve_environment(nobody), "--http"))
     assert f"cannot reach Slack's API at {nobody}" in line and "SLACK_API_URL" in line
     assert "SLACK_BOT_TOKEN" not in line
 
 
 def test_slack_failing_is_said_to_be_slacks(tmp_path, fake_slack):
     fake_slack.fail_next("auth.test", 10, 503)
-    line = _the_one_line(_start(tmp_path, _environment(fake_slack.api_url), "--http"))
+    line = _the_one_line(_start(tmp_path, serve_environment(fake_slack.api_url), "--http"))
     assert "answered HTTP 503" in line and "try again" in line and "TOKEN" not in line
 
 
@@ -88,7 +74,7 @@ def test_a_port_already_in_use(tmp_path, fake_slack):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        line = _the_one_line(_start(tmp_path, _environment(fake_slack.api_url, PORT=str(port)), "--http"))
+        line = _the_one_line(_start(tmp_path, serve_environment(fake_slack.api_url, PORT=str(port)), "--http"))
     assert f"PORT {port} is already in use" in line and "set PORT to a free port" in line
 
 
@@ -103,11 +89,11 @@ def test_a_port_already_in_use(tmp_path, fake_slack):
     ],
 )
 def test_unusable_settings(tmp_path, fake_slack, overrides, named):
-    assert named in _the_one_line(_start(tmp_path, _environment(fake_slack.api_url, **overrides), "--http"))
+    assert named in _the_one_line(_start(tmp_path, serve_environment(fake_slack.api_url, **overrides), "--http"))
 
 
 def test_a_normal_start_prints_no_library_warning(tmp_path, fake_slack):
-    env = _environment(fake_slack.api_url, PLACEMENT_DB=str(tmp_path / "placement.sqlite3"))
+    env = serve_environment(fake_slack.api_url, PLACEMENT_DB=str(tmp_path / "placement.sqlite3"))
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--http"], cwd=tmp_path, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
