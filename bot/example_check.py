@@ -33,6 +33,11 @@ def check_example(advisor: Advisor, example: Example) -> Miss | None:
         if found.get(fact) != value:
             seen = "not found" if fact not in found else f"found {str(found[fact]).lower()}"
             problems.append(f"fact {fact} {seen}, expected {str(value).lower()}")
+    for fact in example.absent:
+        if fact in found:
+            problems.append(f"fact {fact} found in {question.facts[[f.fact for f in question.facts].index(fact)].evidence!r}, expected none")
+    if example.confidence and answer.confidence != example.confidence:
+        problems.append(f"confidence {answer.confidence}, expected {example.confidence}")
     cited = {reason.source for reason in answer.reasons} | {row.section for row in answer.rows}
     for section in example.cites:
         if section not in cited:

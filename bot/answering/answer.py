@@ -8,6 +8,8 @@ from typing import Mapping
 from ..knowledge.model import ClarifyingQuestion, DifferenceRow
 from ..understanding.question import Question
 
+MAX_NOTE = 240
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -17,6 +19,7 @@ class Reason:
     source_title: str
     evidence: tuple[str, ...]  # the user's words behind it
     leans: str  # container | vm | hybrid
+    added_because: tuple[str, ...] = ()  # why the authors' additions to the article it rests on hold
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,16 @@ class Answer:
     clarify: tuple[ClarifyingQuestion, ...]
     rows: tuple[DifferenceRow, ...]
     chain: tuple[ChainStep, ...]
+
+    @property
+    def beyond_article(self) -> tuple[str, ...]:
+        """Why the authors' additions to the article that the reasons rest on hold."""
+        return tuple(dict.fromkeys(why for reason in self.reasons for why in reason.added_because))
+
+    @property
+    def beyond_article_note(self) -> str | None:
+        """The one short line that says so, or None when the article says it all."""
+        if not self.beyond_article:
+            return None
+        note = "Beyond the article (our own knowledge): " + "; ".join(self.beyond_article)
+        return note if len(note) <= MAX_NOTE else note[: MAX_NOTE - 1] + "\u2026"

@@ -10,9 +10,10 @@ from typing import Callable, Iterable, Mapping
 from ..knowledge.model import ClarifyingQuestion, DifferenceRow, KnowledgeBase
 from ..reasoning.fact_keys import FactKeys
 from ..reasoning.trace import Firing, Trace
-from ..understanding.question import Question
+from ..understanding.question import FactFinding, Question
 from .answer import Answer, ChainStep, Reason, VerdictChange
-from .scoring import confidence_of, scores, verdict_of
+from .related_facts import RelatedFacts
+from .scoring import Evidence, confidence_of, scores, verdict_of
 
 FactSet = frozenset[tuple[str, bool]]
 Reasoner = Callable[[FactSet], Trace]
@@ -22,6 +23,12 @@ MAX_REASONS = 3
 MAX_CHANGES = 4
 MAX_ROWS = 3
 HELP_HEADLINE = "I say whether a workload should run in containers or virtual machines, and why."
+HEADLINES_OUT_OF_SCOPE = {
+    "off-topic": "I only answer where a workload should run, in containers or virtual machines, and why; "
+    "tell me about the workload.",
+    "not-english": "I read questions in English only; please ask me in English where a workload should run, "
+    "in containers or virtual machines.",
+}
 HELP_EXAMPLES = (
     "should our billing API be a container?",
     "CI build agents that run untrusted pull requests: containers or VMs?",
@@ -41,6 +48,7 @@ class AnswerComposer:
         self._run = run
         self._keys = keys
         self._rules = {rule.id: rule for rule in knowledge.rules}
+        self._related = RelatedFacts(knowledge.rules)
         self._verdict_of_key = lru_cache(maxsize=verdict_cache_size)(self._run_for_verdict)
 
     def _run_for_verdict(self, key: int) -> str:
@@ -52,7 +60,7 @@ class AnswerComposer:
 
     def compose(self, question: Question) -> Answer:
         if question.intent == "help":
-            return self._plain(question, HELP_HEADLINE, ())
+            return self._plain(question, HEADLINES_OUT_OF_SCOPE.get(question.scope, HELP_HEADLINE), ())
         if question.intent == "compare":
             rows = self._rows(question.dimensions) or self._knowledge.rows
             title = ", ".join(row.dimension for row in rows) if len(rows) < len(self._knowledge.rows) else "Key Differences"
@@ -68,16 +76,13 @@ class AnswerComposer:
         totals = scores(trace, self._rules)
         verdict = verdict_of(totals)
         walk = _ChainWalk(trace, self._rules, facts)
-        reasons = self._reasons(walk, verdict, question)
+        leaning = self._leaning_reasons(walk, question)
+        reasons = self._reasons(walk, verdict, leaning)
         behind = {fact for reason in reasons for fact in walk.input_facts_of(reason.rule)}
-        confidence = confidence_of(totals, verdict, len(behind))
-        changes = self._changes(facts, verdict)
-        clarify: tuple[ClarifyingQuestion, ...] = ()
-        if verdict == "unknown" or confidence != "high":
-            # _changes tries unknown facts in clarify.yaml's order: the first that
-            # changes the verdict is the one question that would decide it.
-            deciding = next((c.fact for c in changes if c.fact not in facts), None)
-            clarify = tuple(q for q in self._knowledge.clarify if q.fact == deciding)
+        confidence = confidence_of(totals, verdict, self._evidence(trace, verdict, leaning, len(behind)))
+        wants_question = verdict == "unknown" or confidence != "high"
+        changes, deciding = self._changes(facts, verdict, wants_question)
+        clarify = tuple(q for q in self._knowledge.clarify if q.fact == deciding)
         text = self._knowledge.verdicts[verdict]
         cited = [reason.source for reason in reasons] + walk.sources()
         return Answer(
@@ -87,9 +92,10 @@ class AnswerComposer:
             headline=text.headline,
             scores=MappingProxyType(totals),
             reasons=reasons,
-            trade_off=text.trade_off,
-            trade_off_source=text.source,
-            would_change_if=changes[:MAX_CHANGES],
+            # "it depends" is no trade-off: an unknown verdict has none
+            trade_off=text.trade_off if verdict != "unknown" else None,
+            trade_off_source=text.source if verdict != "unknown" else None,
+            would_change_if=changes,
             clarify=clarify,
             rows=self._rows([*question.dimensions, *cited])[:MAX_ROWS],
             chain=tuple(
@@ -98,17 +104,36 @@ class AnswerComposer:
             ),
         )
 
-    def _reasons(self, walk: "_ChainWalk", verdict: str, question: Question) -> tuple[Reason, ...]:
-        evidence = {(f.fact, f.value): f.evidence for f in question.facts}
+    def _evidence(self, trace: Trace, verdict: str, leaning: list[tuple[int, Reason]], facts_behind: int) -> Evidence:
+        requirement = any(
+            self._rules[f.rule].kind == "requirement" and (verdict == "hybrid" or verdict in self._rules[f.rule].weights)
+            for f in trace.firings
+        )
+        opposed = verdict in ("container", "vm") and any(reason.leans != verdict for _, reason in leaning)
+        return Evidence(facts_behind, requirement, opposed)
+
+    def _leaning_reasons(self, walk: "_ChainWalk", question: Question) -> list[tuple[int, Reason]]:
+        """The rules that read what the user said, each with the side it leans to and how
+        much weight it leads to, strongest first."""
+        findings = {(f.fact, f.value): f for f in question.facts}
         candidates = []
         for firing in walk.first_level():
             leans, strength = walk.lean(firing)
-            rule = self._rules[firing.rule]
-            words = tuple(evidence[m] for m in firing.matched if m in evidence)
-            reason = Reason(rule.id, rule.because, rule.source, self._knowledge.sections[rule.source].title, words, leans)
             if strength > 0:
-                candidates.append((strength, reason))
+                candidates.append((strength, self._reason_of(firing.rule, [findings[m] for m in firing.matched if m in findings], leans)))
         candidates.sort(key=lambda pair: -pair[0])
+        return candidates
+
+    def _reason_of(self, rule_id: str, findings: Iterable[FactFinding], leans: str) -> Reason:
+        rule = self._rules[rule_id]
+        findings = list(findings)
+        added = ([rule.why] if rule.origin == "authors" else []) + [f.added_because for f in findings if f.added_because]
+        return Reason(
+            rule.id, rule.because, rule.source, self._knowledge.sections[rule.source].title,
+            tuple(f.evidence for f in findings), leans, tuple(dict.fromkeys(added)),
+        )
+
+    def _reasons(self, walk: "_ChainWalk", verdict: str, candidates: list[tuple[int, Reason]]) -> tuple[Reason, ...]:
         if verdict in ("container", "vm"):
             return tuple(reason for _, reason in candidates if reason.leans == verdict)[:MAX_REASONS]
         if verdict == "hybrid":
@@ -117,32 +142,74 @@ class AnswerComposer:
             if hybrid is not None:
                 rule = self._rules[hybrid.rule]
                 words = tuple(w for r in picked for w in r.evidence)
-                picked.append(Reason(rule.id, rule.because, rule.source, self._knowledge.sections[rule.source].title, words, "hybrid"))
+                added = (rule.why,) if rule.origin == "authors" else ()
+                picked.append(Reason(rule.id, rule.because, rule.source, self._knowledge.sections[rule.source].title, words, "hybrid", added))
             return tuple(picked)[:MAX_REASONS]
         return ()
 
-    def _changes(self, facts: Mapping[str, bool], verdict: str) -> tuple[VerdictChange, ...]:
-        """Re-run the rules with each known fact flipped, then with each askable
-        unknown fact set (in clarify.yaml's order), and keep those that give another
-        verdict. Stops once it has MAX_CHANGES of them and the first unknown fact
-        that changes the verdict (the clarifying question): each run costs a trip
-        through the engine."""
-        trials = [(fact, not value) for fact, value in facts.items() if not self._knowledge.facts[fact].derived]
-        trials += [(q.fact, True) for q in self._knowledge.clarify if q.fact not in facts]
+    def _changes(self, facts: Mapping[str, bool], verdict: str, wants_question: bool) -> tuple[tuple[VerdictChange, ...], str | None]:
+        """What would change the verdict, and the one open fact to ask about.
+
+        Re-runs the rules with each fact the user stated flipped, then with each open
+        fact set (in clarify.yaml's order), then with each fact they ruled out set
+        after all, and keeps those that give another verdict, in that order. The
+        question asked is about an open fact that could move the verdict, not one the
+        user has just answered in other words (a fact that leads to the same need as
+        one they stated), and one that decides something (see `_decides`). For an unknown verdict, the changes show both directions.
+        Stops as soon as it has all that: each run costs a trip through the engine."""
+        stated = [(fact, False) for fact, value in facts.items() if value and not self._knowledge.facts[fact].derived]
+        ruled_out = [(fact, True) for fact, value in facts.items() if not value and not self._knowledge.facts[fact].derived]
+        answered = self._related.answered_by(facts)
+        open_facts = [(q.fact, True) for q in self._knowledge.clarify if q.fact not in facts and q.fact not in answered]
         said = self._keys.key(facts.items())
         changes: list[VerdictChange] = []
-        for fact, value in trials:
-            if len(changes) >= MAX_CHANGES and any(c.fact not in facts for c in changes):
+        deciding = None
+        for fact, value in stated + open_facts + ruled_out:
+            if self._enough(changes, verdict, wants_question, deciding):
                 break
             other = self._verdict_of_key(self._keys.with_value(said, fact, value))
-            if other != verdict:
-                changes.append(VerdictChange(fact, self._knowledge.facts[fact].label, value, other))
-        return tuple(changes)
+            if other == verdict:
+                continue
+            changes.append(VerdictChange(fact, self._knowledge.facts[fact].label, value, other))
+            if fact not in facts and wants_question and deciding is None and _decides(verdict, other):
+                deciding = fact
+        shown = _both_directions(changes) if verdict == "unknown" else changes
+        return tuple(shown[:MAX_CHANGES]), deciding
+
+    @staticmethod
+    def _enough(changes: list[VerdictChange], verdict: str, wants_question: bool, deciding: str | None) -> bool:
+        if len(changes) < MAX_CHANGES:
+            return False
+        if wants_question and deciding is None:
+            return False
+        return verdict != "unknown" or {c.verdict for c in changes} >= {"container", "vm"}
 
     def _rows(self, sections: Iterable[str]) -> tuple[DifferenceRow, ...]:
         wanted = list(dict.fromkeys(sections))
         by_section = {row.section: row for row in self._knowledge.rows}
         return tuple(by_section[s] for s in wanted if s in by_section)
+
+
+def _decides(verdict: str, other: str) -> bool:
+    """Whether learning a fact that turns `verdict` into `other` decides anything. Turning
+    containers into hybrid does: a VM need puts that part in VMs. Turning a VM verdict
+    into hybrid does not: the part that needs a VM still needs one, and asking whether
+    the rest is microservices only reshapes the answer."""
+    return other != "hybrid" or verdict == "container"
+
+
+def _both_directions(changes: list[VerdictChange]) -> list[VerdictChange]:
+    """Alternate the verdicts the changes lead to, so the first few show each direction."""
+    by_verdict: dict[str, list[VerdictChange]] = {}
+    for change in changes:
+        by_verdict.setdefault(change.verdict, []).append(change)
+    queues = list(by_verdict.values())
+    mixed = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                mixed.append(queue.pop(0))
+    return mixed
 
 
 class _ChainWalk:

@@ -1,5 +1,6 @@
-"""`placement kb graph`: the knowledge base as one picture. Phrase families lead to the facts
-they signal, facts to the rules that wait for them, rules to the facts they derive and to the
+"""`placement kb graph`: the knowledge base as one picture. Phrase families (the article's
+words, and those the authors added) lead to the facts they signal or rule out, facts to the
+rules that wait for them, rules to the facts they derive and to the
 verdicts they add weight to, each rule with the article section it cites.
 
 Graphviz's `dot` draws it as SVG where it is installed; where it is not, the same graph comes
@@ -48,9 +49,11 @@ def build_graph(knowledge: KnowledgeBase) -> Graph:
     nodes, edges = [], []
     for fact in knowledge.facts.values():
         nodes.append(Node(f"fact:{fact.id}", fact.id, "fact"))
-        if fact.phrases:
-            nodes.append(Node(f"phrases:{fact.id}", _phrase_family(fact.phrases), "phrases"))
-            edges.append(Edge(f"phrases:{fact.id}", f"fact:{fact.id}"))
+        for index, family in enumerate(fact.families):
+            family_node = f"phrases:{fact.id}:{index}"
+            added = "\n(added by the authors)" if family.origin == "authors" else ""
+            nodes.append(Node(family_node, _phrase_family(family.phrases) + added, "phrases"))
+            edges.append(Edge(family_node, f"fact:{fact.id}", "" if family.value else "rules out"))
     for rule in knowledge.rules:
         rule_node = f"rule:{rule.id}"
         nodes.append(Node(rule_node, f"{rule.id}\n[{rule.source}]", "rule"))
@@ -112,7 +115,8 @@ def to_text(knowledge: KnowledgeBase) -> str:
         lines.append(f"{rule.id}  [{rule.source}]")
         for condition in rule.conditions:
             fact = knowledge.facts.get(condition.fact)
-            said = f'  (said as: {_phrase_family(fact.phrases)})' if fact and fact.phrases else "  (derived)"
+            signalling = [p for family in fact.families if family.value for p in family.phrases] if fact else []
+            said = f"  (said as: {_phrase_family(tuple(signalling))})" if signalling else "  (derived)"
             lines.append(f"  {rule.mode if len(rule.conditions) > 1 else 'when'} {'' if condition.value else 'not '}{condition.fact}{said}")
         lines += [f"  -> derives {fact}" for fact in rule.derives]
         lines += [f"  -> +{amount} {verdict}" for verdict, amount in rule.weights.items()]

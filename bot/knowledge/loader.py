@@ -15,6 +15,8 @@ import yaml
 
 from .bundled import bundled_directory
 from .model import (
+    ORIGINS,
+    RULE_KINDS,
     VERDICTS,
     ClarifyingQuestion,
     Condition,
@@ -23,6 +25,7 @@ from .model import (
     Fact,
     KnowledgeBase,
     Language,
+    PhraseFamily,
     Rule,
     Section,
     VerdictText,
@@ -143,15 +146,57 @@ def _read_sections(reader: _FileReader, document: Any) -> dict[str, tuple[Sectio
 def _read_facts(reader: _FileReader, document: Any) -> dict[str, tuple[Fact, int]]:
     facts = {}
     for entry in reader.entries(document, "facts"):
-        reader.check_keys(entry, {"id", "label", "phrases"}, {"id", "label"})
+        reader.check_keys(entry, {"id", "label", "phrases", "added"}, {"id", "label"})
         if "phrases" in entry and not entry.get("phrases"):
             reader.error(entry.line_of("phrases"), "'phrases' is empty; leave it out for a derived fact")
-        fact = Fact(reader.text(entry, "id"), reader.text(entry, "label"), reader.words(entry, "phrases"))
+        families = []
+        if entry.get("phrases"):
+            families.append(PhraseFamily(reader.words(entry, "phrases"), "article"))
+        families += _read_added_families(reader, entry)
+        fact = Fact(reader.text(entry, "id"), reader.text(entry, "label"), tuple(families))
         if fact.id in facts:
             reader.error(entry.line_of("id"), f"duplicate fact id '{fact.id}'")
         if fact.id:
             facts[fact.id] = (fact, entry.line)
     return facts
+
+
+def _read_added_families(reader: _FileReader, entry: LineDict) -> list[PhraseFamily]:
+    """`added:` holds the phrase families the authors added beyond the article's words,
+    each saying why; `rules_out: true` marks words that say the fact is not so."""
+    if "added" not in entry:
+        return []
+    added = entry["added"]
+    if not isinstance(added, LineList):
+        reader.error(entry.line_of("added"), "'added' must be a list of phrase families (each with 'why' and 'phrases')")
+        return []
+    families = []
+    for index, family in enumerate(added):
+        if not isinstance(family, LineDict):
+            reader.error(added.line_of(index), "each family under 'added' must be a mapping with 'why' and 'phrases'")
+            continue
+        reader.check_keys(family, {"why", "phrases", "rules_out"}, {"why", "phrases"})
+        rules_out = family.get("rules_out", False)
+        if not isinstance(rules_out, bool):
+            reader.error(family.line_of("rules_out"), "'rules_out' must be true or false")
+            rules_out = False
+        phrases = reader.words(family, "phrases")
+        if not phrases:
+            reader.error(family.line_of("phrases") if "phrases" in family else family.line, "a family needs at least one phrase")
+            continue
+        families.append(PhraseFamily(phrases, "authors", reader.text(family, "why"), not rules_out))
+    return families
+
+
+def _read_origin(reader: _FileReader, entry: LineDict) -> tuple[str, str]:
+    origin = reader.text(entry, "origin", "article")
+    if origin not in ORIGINS:
+        reader.error(entry.line_of("origin"), f"'origin' must be one of: {', '.join(ORIGINS)}")
+        origin = "article"
+    why = reader.text(entry, "why")
+    if origin == "authors" and not why:
+        reader.error(entry.line_of("origin"), "knowledge the authors added needs a one-line 'why'")
+    return origin, why
 
 
 def _read_conditions(reader: _FileReader, entry: LineDict) -> tuple[str, tuple[Condition, ...], tuple[int, ...]]:
@@ -193,7 +238,9 @@ class RuleLines:
 def _read_rules(reader: _FileReader, document: Any) -> list[tuple[Rule, RuleLines]]:
     rules = []
     for entry in reader.entries(document, "rules"):
-        reader.check_keys(entry, {"id", "when", "then", "because", "source"}, {"id", "when", "then", "because", "source"})
+        reader.check_keys(
+            entry, {"id", "when", "then", "because", "source", "kind", "origin", "why"}, {"id", "when", "then", "because", "source"}
+        )
         mode, conditions, condition_lines = _read_conditions(reader, entry)
         derive_lines: tuple[int, ...] = ()
         then = entry.get("then")
@@ -219,6 +266,10 @@ def _read_rules(reader: _FileReader, document: Any) -> list[tuple[Rule, RuleLine
                         reader.error(weight.line_of(verdict), f"weight for '{verdict}' must be a whole number from 1 to 100")
                     else:
                         weights[verdict] = amount
+        kind = reader.text(entry, "kind", "preference" if weights else "derivation")
+        if kind not in RULE_KINDS:
+            reader.error(entry.line_of("kind"), f"'kind' must be one of: {', '.join(RULE_KINDS)}")
+        origin, why = _read_origin(reader, entry)
         rule = Rule(
             id=reader.text(entry, "id"),
             mode=mode,
@@ -227,6 +278,9 @@ def _read_rules(reader: _FileReader, document: Any) -> list[tuple[Rule, RuleLine
             weights=MappingProxyType(weights),
             because=reader.text(entry, "because"),
             source=reader.text(entry, "source"),
+            kind=kind,
+            origin=origin,
+            why=why,
         )
         rules.append((rule, RuleLines(entry.line, condition_lines, derive_lines, entry.line_of("source"))))
     return rules
@@ -287,8 +341,14 @@ def _read_language(reader: _FileReader, document: Any) -> Language | None:
         if not isinstance(value, LineDict):
             reader.error(document.line_of(key), f"'{key}' must be a mapping")
             return None
-    reader.check_keys(negation, {"before", "after", "reach_before", "reach_after", "scope_ends", "list_joiners"}, {"before", "after", "scope_ends"})
-    reader.check_keys(intents, {"help", "compare", "recommend"}, {"help", "compare", "recommend"})
+    reader.check_keys(
+        negation, {"before", "after", "reach_before", "reach_after", "scope_ends", "list_joiners", "limits"}, {"before", "after", "scope_ends"}
+    )
+    reader.check_keys(
+        intents,
+        {"help", "compare", "recommend", "placement", "measurement", "workload"},
+        {"help", "compare", "recommend", "placement", "measurement", "workload"},
+    )
     reader.check_keys(platforms, {"container", "vm"}, {"container", "vm"})
     return Language(
         negation_before=reader.words(negation, "before"),
@@ -300,6 +360,10 @@ def _read_language(reader: _FileReader, document: Any) -> Language | None:
         help_cues=reader.words(intents, "help"),
         compare_cues=reader.words(intents, "compare"),
         recommend_cues=reader.words(intents, "recommend"),
+        placement_cues=reader.words(intents, "placement"),
+        measurement_cues=reader.words(intents, "measurement"),
+        limitation_cues=reader.words(negation, "limits"),
+        workload_words=reader.words(intents, "workload"),
         platform_words=MappingProxyType({p: reader.words(platforms, p) for p in ("container", "vm")}),
         common_words=frozenset(reader.words(document, "common_words")),
     )
@@ -308,7 +372,7 @@ def _read_language(reader: _FileReader, document: Any) -> Language | None:
 def _read_examples(reader: _FileReader, document: Any) -> list[Example]:
     examples = []
     for entry in reader.entries(document, "examples"):
-        reader.check_keys(entry, {"ask", "intent", "verdict", "facts", "cites"}, {"ask"})
+        reader.check_keys(entry, {"ask", "intent", "verdict", "confidence", "facts", "absent", "cites"}, {"ask"})
         reader.warn_if_number(entry, "ask", entry.line_of("ask"))
         facts = entry.get("facts", {})
         if not isinstance(facts, dict) or not all(isinstance(v, bool) for v in facts.values()):
@@ -319,10 +383,13 @@ def _read_examples(reader: _FileReader, document: Any) -> list[Example]:
                 ask=str(entry.get("ask", "")),
                 line=entry.line,
                 facts_line=entry.line_of("facts"),
+                absent_line=entry.line_of("absent"),
                 cites_line=entry.line_of("cites"),
                 intent=reader.text(entry, "intent") or None,
                 verdict=reader.text(entry, "verdict") or None,
                 facts=MappingProxyType({str(k): v for k, v in facts.items()}),
+                absent=reader.words(entry, "absent"),
+                confidence=reader.text(entry, "confidence") or None,
                 cites=reader.words(entry, "cites"),
             )
         )

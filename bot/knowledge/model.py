@@ -7,6 +7,8 @@ from types import MappingProxyType
 from typing import Mapping
 
 VERDICTS = ("container", "vm", "hybrid")
+ORIGINS = ("article", "authors")  # where a piece of knowledge comes from
+RULE_KINDS = ("derivation", "preference", "requirement", "hybrid")
 
 
 @dataclass(frozen=True)
@@ -17,15 +19,30 @@ class Section:
 
 
 @dataclass(frozen=True)
+class PhraseFamily:
+    """Words that signal a fact: the article's own, or added by the knowledge's authors
+    (who say why). `value` False marks words that rule the fact out ("trusted code")."""
+
+    phrases: tuple[str, ...]
+    origin: str = "article"
+    why: str = ""
+    value: bool = True
+
+
+@dataclass(frozen=True)
 class Fact:
     id: str
     label: str
-    phrases: tuple[str, ...]
+    families: tuple[PhraseFamily, ...] = ()
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        return tuple(phrase for family in self.families for phrase in family.phrases)
 
     @property
     def derived(self) -> bool:
         """A derived fact has no phrases: only rules can conclude it."""
-        return not self.phrases
+        return not self.families
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,11 @@ class Rule:
     weights: Mapping[str, int]
     because: str
     source: str
+    # requirement: a need the article says only a VM meets, which no preference outweighs;
+    # preference: a lean one way; hybrid: both hold for different parts; derivation: no weight
+    kind: str = "derivation"
+    origin: str = "article"
+    why: str = ""  # for knowledge the authors added: why it is sound
 
 
 @dataclass(frozen=True)
@@ -79,6 +101,10 @@ class Language:
     help_cues: tuple[str, ...]
     compare_cues: tuple[str, ...]
     recommend_cues: tuple[str, ...]
+    placement_cues: tuple[str, ...]  # "is it possible to", "should": asking where a workload belongs
+    measurement_cues: tuple[str, ...]  # "twice as slow", "benchmark": reporting how the two compare
+    limitation_cues: tuple[str, ...]
+    workload_words: tuple[str, ...]  # "app", "pipeline": the text speaks of something that runs  # "doesn't support": a platform's limit, not a negated need
     platform_words: Mapping[str, tuple[str, ...]]
     common_words: frozenset[str]
 
@@ -91,7 +117,10 @@ class Example:
     verdict: str | None = None
     facts: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
     cites: tuple[str, ...] = ()
-    facts_line: int = 0  # where `facts` and `cites` are, for kb check
+    absent: tuple[str, ...] = ()  # facts the question must not be read as saying (negative examples)
+    confidence: str | None = None
+    facts_line: int = 0  # where `facts`, `absent` and `cites` are, for kb check
+    absent_line: int = 0
     cites_line: int = 0
 
 

@@ -10,12 +10,14 @@ from collections import Counter
 from difflib import SequenceMatcher
 from typing import Any, Iterable, Mapping
 
+from .invariants import check_invariants
 from .model import VERDICTS
 from .problems import Problem
 
 MAX_RULES = 1000
 MAX_ALTERNATIVES = 64
 FACT_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+PLACEHOLDER = re.compile(r"<[^<>\s]*>")
 INTENTS = ("recommend", "compare", "help")
 NEAR_NAME = 0.8  # difflib similarity; one or two letters off in a name of ten
 
@@ -52,6 +54,11 @@ def validate(paths: Mapping[str, str], content: Mapping[str, Any]) -> list[Probl
         if not FACT_ID.match(fact_id):
             error("facts", line, f"fact id '{fact_id}' must be lower case letters, digits and '_', starting with a letter")
         for phrase in fact.phrases:
+            for placeholder in PLACEHOLDER.findall(phrase):
+                if placeholder not in ("<version>", "<word>"):
+                    error("facts", line, f"phrase '{phrase}' holds {placeholder}; the placeholders are <version> and <word>")
+            if phrase.startswith("<word>"):
+                error("facts", line, f"phrase '{phrase}' starts with <word>, which would match at every word; start it with a word")
             owner = phrase_owner.setdefault(phrase, fact_id)
             if owner != fact_id:
                 warn("facts", line, f"phrase '{phrase}' signals both '{owner}' and '{fact_id}'")
@@ -86,6 +93,7 @@ def validate(paths: Mapping[str, str], content: Mapping[str, Any]) -> list[Probl
         if rule.source not in sections:
             error("rules", lines.source, f"{label} cites missing section '{rule.source}'{did_you_mean(rule.source, sections)}")
         cited.add(rule.source)
+    check_invariants([(rule, lines.rule) for rule, lines in rules], lambda line, message: error("rules", line, message))
 
     rows = content["differences"]
     for section_id, count in Counter(row.section for row, _ in rows).items():
@@ -117,9 +125,12 @@ def validate(paths: Mapping[str, str], content: Mapping[str, Any]) -> list[Probl
             error("examples", example.line, f"unknown intent '{example.intent}' (expected {', '.join(INTENTS)})")
         if example.verdict and example.verdict not in (*VERDICTS, "unknown"):
             error("examples", example.line, f"unknown verdict '{example.verdict}'")
-        for fact_id in example.facts:
+        named = [(fact_id, example.facts_line) for fact_id in example.facts] + [(fact_id, example.absent_line) for fact_id in example.absent]
+        for fact_id, line in named:
             if fact_id not in facts:
-                error("examples", example.facts_line or example.line, f"example names undeclared fact '{fact_id}'{did_you_mean(fact_id, facts)}")
+                error("examples", line or example.line, f"example names undeclared fact '{fact_id}'{did_you_mean(fact_id, facts)}")
+        if example.confidence and example.confidence not in ("high", "medium", "low"):
+            error("examples", example.line, f"unknown confidence '{example.confidence}' (expected high, medium or low)")
         for section_id in example.cites:
             if section_id not in sections:
                 error("examples", example.cites_line or example.line, f"example cites missing section '{section_id}'{did_you_mean(section_id, sections)}")

@@ -162,6 +162,8 @@ def _render_recommendation(answer: Answer, thread: str) -> SlackMessage:
             if reason.evidence:
                 lines.append("      you said: " + "; ".join(f"\u201c{escape(words)}\u201d" for words in reason.evidence))
         blocks.append(_section("\n".join(lines)))
+        if answer.beyond_article_note:
+            blocks.append(_context([escape(answer.beyond_article_note)]))
     if answer.trade_off:
         cited = f"  {_cite(answer.trade_off_source)}" if answer.trade_off_source else ""
         blocks.append(_section(f"*Trade-off*\n{escape(answer.trade_off)}{cited}"))

@@ -22,7 +22,10 @@ def to_json(answer: Answer) -> dict[str, Any]:
         "headline": answer.headline,
         "facts": [{"fact": f.fact, "value": f.value, "evidence": f.evidence} for f in question.facts],
         "reasons": [
-            {"rule": r.rule, "text": r.text, "source": r.source, "source_title": r.source_title, "evidence": list(r.evidence), "leans": r.leans}
+            {
+                "rule": r.rule, "text": r.text, "source": r.source, "source_title": r.source_title,
+                "evidence": list(r.evidence), "leans": r.leans, "beyond_article": list(r.added_because),
+            }
             for r in answer.reasons
         ],
         "trade_off": {"text": answer.trade_off, "source": answer.trade_off_source} if answer.trade_off else None,
@@ -37,4 +40,6 @@ def to_json(answer: Answer) -> dict[str, Any]:
             for s in answer.chain
         ],
         "understood_typos": [{"typed": typed, "as": meant} for typed, meant in question.corrections],
+        "scope": question.scope,
+        "beyond_article": answer.beyond_article_note,
     }

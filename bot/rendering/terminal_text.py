@@ -31,6 +31,8 @@ def to_text(answer: Answer) -> str:
             lines.append(f"  {number}. {reason.text}  [{reason.source}]")
             if reason.evidence:
                 lines.append(f"     you said: {'; '.join(repr(words) for words in reason.evidence)}")
+        if answer.beyond_article_note:
+            lines.append(f"  {answer.beyond_article_note}")
     if answer.trade_off:
         lines += ["", f"Trade-off: {answer.trade_off}  [{answer.trade_off_source}]"]
     if answer.would_change_if:

@@ -3,13 +3,14 @@
 Negation reaches forward from a cue ("no", "doesn't", "without") a few words, and
 back from a trailing cue ("isn't needed") a few words, but never across the end of
 a clause ("but", ";", "."), so "not a legacy app but it needs CentOS 6" still sees
-CentOS 6.
+CentOS 6. A cue inside words that state a platform's limit ("Docker doesn't support
+macOS images") negates nothing: the need stands.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..knowledge.model import Language
 from .phrase_matching import PhraseMatch, PhraseMatcher
@@ -19,13 +20,14 @@ _CLOSING = frozenset({"or", "nor", "and"})
 
 
 class NegationScope:
-    def __init__(self, language: Language) -> None:
-        self._cues = PhraseMatcher({"before": language.negation_before, "after": language.negation_after})
-        self._scope_ends = PhraseMatcher({"end": language.scope_ends})
-        self._joiners = frozenset(language.list_joiners)
+    def __init__(self, language: Language, normalize: Callable[[str], str] | None = None) -> None:
+        self._cues = PhraseMatcher({"before": language.negation_before, "after": language.negation_after}, normalize=normalize)
+        self._scope_ends = PhraseMatcher({"end": language.scope_ends}, normalize=normalize)
+        self._limits = PhraseMatcher({"limit": language.limitation_cues}, normalize=normalize)
+        self._joiners = frozenset(normalize(j) if normalize else j for j in language.list_joiners)
         self._reach_before = language.reach_before
         self._reach_after = language.reach_after
-        self.vocabulary = self._cues.vocabulary | self._scope_ends.vocabulary | self._joiners
+        self.vocabulary = self._cues.vocabulary | self._scope_ends.vocabulary | self._limits.vocabulary | self._joiners
 
     def negating_cues(self, stems: Sequence[str], matches: Sequence[PhraseMatch]) -> list[PhraseMatch | None]:
         """For each match, the cue that negates it, or None.
@@ -37,6 +39,9 @@ class NegationScope:
         cues = self._cues.find(stems)
         if not cues or not matches:
             return [None] * len(matches)
+        limits = self._limits.find(stems)
+        if limits:
+            cues = [cue for cue in cues if not any(limit.start <= cue.start < limit.end for limit in limits)]
         boundaries = sorted(end.start for end in self._scope_ends.find(stems))
 
         def clause(index: int) -> int:

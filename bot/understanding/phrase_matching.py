@@ -1,11 +1,24 @@
-"""Find known phrases in a run of word stems, in one pass over the words."""
+"""Find known phrases in a run of word stems, in one pass over the words.
+
+A phrase may hold `<version>`, which stands for one version-like word ("7", "18.04",
+"2008", "R2", "4.8"): "rhel <version>" matches "RHEL 7", and also the joined "rhel7",
+since people write both. `<word>` stands for any one word ("code that <word> submit"
+matches "code that students submit"); a phrase may not start with it.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence
 
 from .tokens import phrase_stems
+
+VERSION = "<version>"
+ANY_WORD = "<word>"
+PLACEHOLDERS = (VERSION, ANY_WORD)
+_VERSION_WORD = re.compile(r"v?\d+(?:\.\d+)*(?:\.x)?[a-z]?|r\d+|sp\d+")
+_JOINED = re.compile(r"([a-z][a-z+#]*?)(v?\d+(?:\.\d+)*)s?")
 
 
 @dataclass(frozen=True)
@@ -13,6 +26,7 @@ class PhraseMatch:
     label: str
     start: int  # index of the first word
     end: int  # index after the last word
+    tag: Any = None  # what the phrase that matched was registered with
 
 
 class PhraseMatcher:
@@ -22,41 +36,49 @@ class PhraseMatcher:
     The phrases are kept as a tree of words, so each word of the text costs one
     lookup plus one per word of the longest phrase that starts there."""
 
-    def __init__(self, phrases_by_label: Mapping[str, Iterable[str]]) -> None:
-        self._tree: dict[str, _Node] = {}
+    def __init__(
+        self,
+        phrases_by_label: Mapping[str, Iterable[str]] = {},
+        tagged: Iterable[tuple[str, str, Hashable]] = (),
+        normalize: Callable[[str], str] | None = None,
+    ) -> None:
+        """`tagged` adds (label, phrase, tag) entries; `normalize` maps each word of a
+        phrase as the words of a text will be mapped before `find`."""
+        self._root = _Node()
         vocabulary: set[str] = set()
-        for label, phrases in phrases_by_label.items():
-            for phrase in phrases:
-                stems = phrase_stems(phrase)
-                if not stems:
-                    continue
-                vocabulary.update(stems)
-                children = self._tree
-                for stem in stems:
-                    node = children.setdefault(stem, _Node({}, []))
-                    children = node.children
-                if label not in node.labels:
-                    node.labels.append(label)
+        entries = [(label, phrase, None) for label, phrases in phrases_by_label.items() for phrase in phrases]
+        for label, phrase, tag in [*entries, *tagged]:
+            keys = tuple(key if key in PLACEHOLDERS or normalize is None else normalize(key) for key in _pattern_keys(phrase))
+            if not keys or keys[0] == ANY_WORD:
+                continue
+            vocabulary.update(key for key in keys if key not in PLACEHOLDERS)
+            for path in _paths(keys):
+                node = self._root
+                for kind, word in path:
+                    node = node.child(kind, word)
+                if all(existing != label for existing, _ in node.labels):
+                    node.labels.append((label, tag))
         self.vocabulary = frozenset(vocabulary)
 
     def find(self, stems: Sequence[str]) -> list[PhraseMatch]:
         matches: list[PhraseMatch] = []
         covered_until: dict[str, int] = {}
+        root = self._root
         for index, first in enumerate(stems):
-            node = self._tree.get(first)
-            if node is None:
+            frontier = [(node, index + 1) for node in root.next_nodes(first)]
+            if not frontier:
                 continue
-            longest: dict[str, int] = {}  # label -> end of its longest phrase from here
-            end = index + 1
-            while True:
-                for label in node.labels:
-                    longest[label] = end
-                if end == len(stems) or (node := node.children.get(stems[end])) is None:
-                    break
-                end += 1
-            for label, end in sorted(longest.items(), key=lambda found: -found[1]):
+            longest: dict[str, tuple[int, Any]] = {}  # label -> end of its longest phrase from here, and its tag
+            while frontier:
+                node, end = frontier.pop()
+                for label, tag in node.labels:
+                    if end > longest.get(label, (0, None))[0]:
+                        longest[label] = (end, tag)
+                if end < len(stems):
+                    frontier.extend((child, end + 1) for child in node.next_nodes(stems[end]))
+            for label, (end, tag) in sorted(longest.items(), key=lambda found: -found[1][0]):
                 if covered_until.get(label, 0) <= index:
-                    matches.append(PhraseMatch(label, index, end))
+                    matches.append(PhraseMatch(label, index, end, tag))
                     covered_until[label] = end
         return matches
 
@@ -64,7 +86,55 @@ class PhraseMatcher:
         return {match.label for match in self.find(stems)}
 
 
-@dataclass(frozen=True)
 class _Node:
-    children: dict[str, "_Node"]
-    labels: list[str]  # whose phrases end at this word
+    __slots__ = ("words", "version", "any", "joined", "labels")
+
+    def __init__(self) -> None:
+        self.words: dict[str, _Node] = {}
+        self.version: _Node | None = None  # a version-like word
+        self.any: _Node | None = None  # any word
+        self.joined: dict[str, _Node] = {}  # a name and its version in one word: "rhel7"
+        self.labels: list[tuple[str, Any]] = []  # whose phrases end at this word
+
+    def child(self, kind: str, word: str) -> "_Node":
+        if kind == "version":
+            self.version = self.version or _Node()
+            return self.version
+        if kind == "any":
+            self.any = self.any or _Node()
+            return self.any
+        table = self.words if kind == "word" else self.joined
+        return table.setdefault(word, _Node())
+
+    def next_nodes(self, stem: str) -> list["_Node"]:
+        found = [self.words[stem]] if stem in self.words else []
+        if self.any is not None and stem[:1].isalnum():
+            found.append(self.any)
+        if not stem[-1:].isdigit() and not stem[-2:-1].isdigit():
+            return found
+        if self.version is not None and _VERSION_WORD.fullmatch(stem):
+            found.append(self.version)
+        if self.joined and (joined := _JOINED.fullmatch(stem)) and joined.group(1) in self.joined:
+            found.append(self.joined[joined.group(1)])
+        return found
+
+
+def _pattern_keys(phrase: str) -> tuple[str, ...]:
+    keys: list[str] = []
+    for piece in re.split(r"(<version>|<word>)", phrase):
+        keys.extend([piece] if piece in PLACEHOLDERS else phrase_stems(piece))
+    return tuple(keys)
+
+
+def _paths(keys: Sequence[str]) -> list[list[tuple[str, str]]]:
+    """The tree paths of a phrase: a word followed by `<version>` also as one joined word."""
+    if not keys:
+        return [[]]
+    first, rest = keys[0], keys[1:]
+    if first in PLACEHOLDERS:
+        kind = "version" if first == VERSION else "any"
+        return [[(kind, "")] + tail for tail in _paths(rest)]
+    paths = [[("word", first)] + tail for tail in _paths(rest)]
+    if rest and rest[0] == VERSION:
+        paths += [[("joined", first)] + tail for tail in _paths(rest[1:])]
+    return paths

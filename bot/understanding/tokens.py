@@ -23,7 +23,7 @@ class Token(NamedTuple):  # made for every word of every question: a third of a 
 
 
 # Names whose final "s" is not a plural: "Windows" is not "window".
-NOT_PLURALS = frozenset({"windows", "kubernetes", "jenkins", "aws", "ios", "macos", "postgres", "redis", "sales", "news"})
+NOT_PLURALS = frozenset({"windows", "kubernetes", "jenkins", "aws", "ios", "macos", "postgres", "redis", "sales", "news", "keras", "kubernetes", "gvisor", "nodejs", "rails", "aws"})
 
 
 @cached_when_short(max_length=40, size=16384)  # people use the same few thousand words
@@ -34,6 +34,8 @@ def stem(word: str) -> str:
     if word in NOT_PLURALS:
         return word
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word.isalpha():
+        word = word[:-1]
+    elif len(word) > 2 and word.endswith("s") and word[-2].isdigit() and word[0].isalpha():  # "H100s", "T4s"
         word = word[:-1]
     return word
 

@@ -1,8 +1,8 @@
 """Correct small typos ("contianer", "microservce", "shoud") towards the words the
 knowledge base knows, with rapidfuzz's optimal-string-alignment distance (a
 transposition counts as one edit). A word that is English already ("month",
-"zone", "internal") is never corrected, so it cannot turn into "monte", "none"
-or "external"."""
+"zone", "internal"), inflected forms included ("hosted", "wants", "trains"), is never
+corrected, so it cannot turn into "monte", "none", "external" or another verb."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..short_text_cache import cached_when_short
+from .inflections import base_in
 
-MIN_LENGTH = 4
+MIN_LENGTH = 5  # shorter words are mostly names ("KEDA", "k3s"), not typos of ours
+TWO_EDITS_FROM = 10  # two edits only in long words: "OpenFOAM" is no typo of "OpenFaaS"
 MAX_LENGTH = 40
 
 
@@ -23,6 +25,12 @@ MAX_LENGTH = 40
 def english_words() -> frozenset[str]:
     """About 235,000 English words (Webster's 2nd), loaded once per process."""
     return frozenset(get_english_words_set(["web2"], lower=True, alpha=True))
+
+
+def is_english(word: str, dictionary: frozenset[str]) -> bool:
+    """The dictionary lists base forms only: an inflected word is English when one of
+    the words it can come from is."""
+    return word in dictionary or base_in(word, dictionary) is not None
 
 
 class TypoCorrector:
@@ -34,8 +42,8 @@ class TypoCorrector:
 
     def _correct(self, word: str) -> str:
         # A long "word" is never a typo of a known one.
-        if len(word) > MAX_LENGTH or word in self._known or len(word) < MIN_LENGTH or not word.isascii() or not word.isalpha():
+        if len(word) > MAX_LENGTH or len(word) < MIN_LENGTH or not word.isascii() or not word.isalpha() or is_english(word, self._known):
             return word
-        allowed = 1 if len(word) < 8 else 2
+        allowed = 1 if len(word) < TWO_EDITS_FROM else 2
         best = process.extractOne(word, self._targets, scorer=OSA.distance, score_cutoff=allowed)
         return best[0] if best else word

@@ -25,11 +25,23 @@ def test_rules_chain_from_user_facts_to_verdict_weight(engine):
     assert "vm_case" in trace.derived
 
 
-def test_container_and_vm_cases_chain_three_levels_to_hybrid(engine):
+def test_a_pipeline_with_a_vm_need_chains_three_levels_to_hybrid(engine):
     trace = engine.run({"untrusted_code": True, "ci_cd": True})
-    hybrid = trace.fired("both-cases-mean-hybrid")
+    hybrid = trace.fired("pipeline-jobs-inside-vms")
     assert hybrid is not None
-    assert set(hybrid.matched) == {("container_case", True), ("vm_case", True)}
+    assert set(hybrid.matched) == {("ci_cd", True), ("vm_case", True)}
+
+
+def test_one_container_word_and_one_vm_word_are_not_two_parts(engine):
+    trace = engine.run({"serverless": True, "untrusted_code": True})
+    assert not any("hybrid" in engine_rule_weights for engine_rule_weights in _weights_of(trace))
+
+
+def _weights_of(trace):
+    from bot.knowledge import load_knowledge
+
+    rules = {rule.id: rule for rule in load_knowledge().rules}
+    return [rules[f.rule].weights for f in trace.firings]
 
 
 def test_each_rule_counts_once_even_when_two_facts_feed_it(engine):

@@ -152,6 +152,6 @@ def test_windows_is_not_a_plural_of_window(advisor):
 
 
 def test_a_comma_list_is_negated_only_when_closed_by_or(advisor):
-    listed = facts(advisor, "no GPU, kernel modules or Windows")
+    listed = facts(advisor, "no GPU, kernel modules or Windows apps")
     assert (listed["gpu"], listed["own_kernel"], listed["different_os"]) == (False, False, False)
     assert facts(advisor, "no GPU, microservices on kubernetes")["microservices"] is True

@@ -54,3 +54,10 @@ def test_fields_the_schemas_do_not_know_yet_are_allowed():
     text = text.replace("  - id: multi_tenant\n", "  - id: multi_tenant\n    provenance: {origin: authors, why: asked for by the platform team}\n", 1)
     assert "provenance:" in text
     assert _errors("facts", text) == []
+
+
+def test_a_phrase_family_the_authors_added_is_checked_too():
+    text = (KNOWLEDGE / "facts.yaml").read_text()
+    assert "\n        rules_out: true\n" in text
+    errors = _errors("facts", text.replace("\n        rules_out: true\n", "\n        rules_out: maybe\n", 1))
+    assert errors == ["'maybe' is not of type 'boolean'"]

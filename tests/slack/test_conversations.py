@@ -71,7 +71,7 @@ def test_the_why_button_shows_every_fired_rule_in_the_thread(bot, fake_slack):
     why = fake_slack.wait_for("chat.postMessage", count=2)[1]
     assert why["thread_ts"] == QUESTION_TS
     text = all_text(why)
-    for rule in ("untrusted-code-needs-isolation", "strong-isolation-means-vm", "both-cases-mean-hybrid"):
+    for rule in ("untrusted-code-needs-isolation", "strong-isolation-means-vm", "parts-on-both-sides-mean-hybrid"):
         assert rule in text
     assert "vms.security-isolation" in text
 
