@@ -44,7 +44,13 @@ class IntentReader:
         """(intent, scope); scope is on-topic, off-topic or not-english."""
         if not stems:
             return "help", "on-topic"
-        cues = self._cues.labels_in(stems)
+        matches = self._cues.find(stems)
+        measuring = [m for m in matches if m.label == "measurement"]
+        # The longer phrase says what the words mean: "should I expect" measures, it does not ask.
+        cues = {
+            m.label for m in matches
+            if m.label != "placement" or not any(o.start <= m.start < o.end and o.end - o.start > m.end - m.start for o in measuring)
+        }
         asks_placement = "placement" in cues
         if has_facts:
             return ("compare" if "measurement" in cues and not asks_placement else "recommend"), "on-topic"
