@@ -28,7 +28,8 @@ def _typo(word: str, rng: random.Random) -> str:
 
 def questions(knowledge: KnowledgeBase, count: int, seed: int = 7) -> list[str]:
     rng = random.Random(seed)
-    phrases = [p for fact in knowledge.facts.values() for p in fact.phrases]
+    # a phrase's placeholders filled in as a person would write them
+    phrases = [p.replace("<version>", "7").replace("<word>", "our") for fact in knowledge.facts.values() for p in fact.phrases]
     mix = []
     for _ in range(count):
         roll = rng.random()

@@ -79,8 +79,13 @@ class AnswerComposer:
         leaning = self._leaning_reasons(walk, question)
         reasons = self._reasons(walk, verdict, leaning)
         behind = {fact for reason in reasons for fact in walk.input_facts_of(reason.rule)}
-        confidence = confidence_of(totals, verdict, self._evidence(trace, verdict, leaning, len(behind)))
-        wants_question = verdict == "unknown" or confidence != "high"
+        evidence = self._evidence(trace, verdict, leaning, len(behind))
+        confidence = confidence_of(totals, verdict, evidence)
+        # By the model's invariants (kb check), nothing more the user says can take a
+        # hybrid verdict, or a VM verdict a requirement carries, to a single other platform:
+        # there is no question left that would decide it.
+        settled = verdict == "hybrid" or (verdict == "vm" and evidence.requirement)
+        wants_question = (verdict == "unknown" or confidence != "high") and not settled
         changes, deciding = self._changes(facts, verdict, wants_question)
         clarify = tuple(q for q in self._knowledge.clarify if q.fact == deciding)
         text = self._knowledge.verdicts[verdict]

@@ -146,14 +146,15 @@ def _read_sections(reader: _FileReader, document: Any) -> dict[str, tuple[Sectio
 def _read_facts(reader: _FileReader, document: Any) -> dict[str, tuple[Fact, int]]:
     facts = {}
     for entry in reader.entries(document, "facts"):
-        reader.check_keys(entry, {"id", "label", "phrases", "added"}, {"id", "label"})
+        reader.check_keys(entry, {"id", "label", "phrases", "added", "at_least"}, {"id", "label"})
         if "phrases" in entry and not entry.get("phrases"):
             reader.error(entry.line_of("phrases"), "'phrases' is empty; leave it out for a derived fact")
         families = []
         if entry.get("phrases"):
             families.append(PhraseFamily(reader.words(entry, "phrases"), "article"))
         families += _read_added_families(reader, entry)
-        fact = Fact(reader.text(entry, "id"), reader.text(entry, "label"), tuple(families))
+        at_least = reader.number(entry, "at_least", 1, 1, 10)
+        fact = Fact(reader.text(entry, "id"), reader.text(entry, "label"), tuple(families), at_least)
         if fact.id in facts:
             reader.error(entry.line_of("id"), f"duplicate fact id '{fact.id}'")
         if fact.id:

@@ -34,6 +34,7 @@ class Fact:
     id: str
     label: str
     families: tuple[PhraseFamily, ...] = ()
+    at_least: int = 1  # how many different phrases of it a question must hold for the fact to count
 
     @property
     def phrases(self) -> tuple[str, ...]:

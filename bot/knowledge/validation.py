@@ -59,7 +59,8 @@ def validate(paths: Mapping[str, str], content: Mapping[str, Any]) -> list[Probl
                     error("facts", line, f"phrase '{phrase}' holds {placeholder}; the placeholders are <version> and <word>")
             if phrase.startswith("<word>"):
                 error("facts", line, f"phrase '{phrase}' starts with <word>, which would match at every word; start it with a word")
-            owner = phrase_owner.setdefault(phrase, fact_id)
+            # a fact that counts several phrases (`at_least`) may share them with others on purpose
+            owner = phrase_owner.setdefault(phrase, fact_id) if fact.at_least == 1 else fact_id
             if owner != fact_id:
                 warn("facts", line, f"phrase '{phrase}' signals both '{owner}' and '{fact_id}'")
 

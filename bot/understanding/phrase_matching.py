@@ -64,17 +64,19 @@ class PhraseMatcher:
         matches: list[PhraseMatch] = []
         covered_until: dict[str, int] = {}
         root = self._root
+        count = len(stems)
         for index, first in enumerate(stems):
-            frontier = [(node, index + 1) for node in root.next_nodes(first)]
-            if not frontier:
+            starts = root.next_nodes(first)
+            if not starts:
                 continue
             longest: dict[str, tuple[int, Any]] = {}  # label -> end of its longest phrase from here, and its tag
+            frontier = [(node, index + 1) for node in starts]
             while frontier:
                 node, end = frontier.pop()
                 for label, tag in node.labels:
-                    if end > longest.get(label, (0, None))[0]:
+                    if end > longest.get(label, _NOTHING)[0]:
                         longest[label] = (end, tag)
-                if end < len(stems):
+                if end < count:
                     frontier.extend((child, end + 1) for child in node.next_nodes(stems[end]))
             for label, (end, tag) in sorted(longest.items(), key=lambda found: -found[1][0]):
                 if covered_until.get(label, 0) <= index:
@@ -86,8 +88,11 @@ class PhraseMatcher:
         return {match.label for match in self.find(stems)}
 
 
+_NOTHING = (0, None)
+
+
 class _Node:
-    __slots__ = ("words", "version", "any", "joined", "labels")
+    __slots__ = ("words", "version", "any", "joined", "labels", "patterned")
 
     def __init__(self) -> None:
         self.words: dict[str, _Node] = {}
@@ -95,8 +100,10 @@ class _Node:
         self.any: _Node | None = None  # any word
         self.joined: dict[str, _Node] = {}  # a name and its version in one word: "rhel7"
         self.labels: list[tuple[str, Any]] = []  # whose phrases end at this word
+        self.patterned = False  # has a placeholder child: most nodes have words only
 
     def child(self, kind: str, word: str) -> "_Node":
+        self.patterned = self.patterned or kind != "word"
         if kind == "version":
             self.version = self.version or _Node()
             return self.version
@@ -106,17 +113,19 @@ class _Node:
         table = self.words if kind == "word" else self.joined
         return table.setdefault(word, _Node())
 
-    def next_nodes(self, stem: str) -> list["_Node"]:
-        found = [self.words[stem]] if stem in self.words else []
+    def next_nodes(self, stem: str) -> tuple["_Node", ...]:
+        exact = self.words.get(stem)
+        if not self.patterned:
+            return () if exact is None else (exact,)
+        found = [] if exact is None else [exact]
         if self.any is not None and stem[:1].isalnum():
             found.append(self.any)
-        if not stem[-1:].isdigit() and not stem[-2:-1].isdigit():
-            return found
-        if self.version is not None and _VERSION_WORD.fullmatch(stem):
-            found.append(self.version)
-        if self.joined and (joined := _JOINED.fullmatch(stem)) and joined.group(1) in self.joined:
-            found.append(self.joined[joined.group(1)])
-        return found
+        if stem[-1:].isdigit() or stem[-2:-1].isdigit():
+            if self.version is not None and _VERSION_WORD.fullmatch(stem):
+                found.append(self.version)
+            if self.joined and (joined := _JOINED.fullmatch(stem)) and joined.group(1) in self.joined:
+                found.append(self.joined[joined.group(1)])
+        return tuple(found)
 
 
 def _pattern_keys(phrase: str) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ class QuestionReader:
         platform_words = [w for words in knowledge.language.platform_words.values() for w in words]
         self._subjects = SubjectFinder(platform_words)
         self._typos = TypoCorrector(self._matchers.vocabulary, knowledge.language.common_words)
+        self._needs_several = {fact.id: fact.at_least for fact in knowledge.facts.values() if fact.at_least > 1}
 
     def read(self, wire_text: str) -> Question:
         text = normalize(to_plain_text(wire_text or ""))
@@ -39,13 +40,24 @@ class QuestionReader:
         )
         stems = [self._base_forms.base(stem) for stem in corrected]
         matchers = self._matchers
-        fact_matches = matchers.facts.find(stems)
+        fact_matches = self._counted(stems, matchers.facts.find(stems))
         cues = matchers.negation.negating_cues(stems, fact_matches)
         facts = self._fact_findings(text, tokens, fact_matches, cues)
         dimensions = tuple(dict.fromkeys(m.label for m in matchers.dimensions.find(stems)))
         intent, scope = matchers.intents.read(text, stems, bool(facts), dimensions)
         subject = self._subjects.find(_with_corrections(text, tokens, corrected)) if intent == "recommend" else None
         return Question(text, intent, subject, facts, dimensions, corrections, scope)
+
+    def _counted(self, stems: list[str], matches: list[PhraseMatch]) -> list[PhraseMatch]:
+        """Drops the matches of a fact that needs several different phrases (`at_least`)
+        when the question holds fewer."""
+        if not self._needs_several:
+            return matches
+        said: dict[str, set[tuple[str, ...]]] = {}
+        for match in matches:
+            if match.label in self._needs_several:
+                said.setdefault(match.label, set()).add(tuple(stems[match.start : match.end]))
+        return [m for m in matches if m.label not in said or len(said[m.label]) >= self._needs_several[m.label]]
 
     def _fact_findings(
         self, text: str, tokens: list[Token], matches: list[PhraseMatch], cues: list[PhraseMatch | None]
