@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from .advisor import Advisor
@@ -12,9 +13,10 @@ from .knowledge.model import Example
 class Miss:
     example: Example
     problems: tuple[str, ...]
+    file: str = "examples.yaml"
 
     def __str__(self) -> str:
-        return f"examples.yaml:{self.example.line}: {self.example.ask!r}: " + "; ".join(self.problems)
+        return f"{self.file}:{self.example.line}: {self.example.ask!r}: " + "; ".join(self.problems)
 
 
 def check_example(advisor: Advisor, example: Example) -> Miss | None:
@@ -40,7 +42,7 @@ def check_example(advisor: Advisor, example: Example) -> Miss | None:
     for section in example.cites:
         if section not in cited:
             problems.append(f"does not cite {section} (cites {', '.join(sorted(cited)) or 'nothing'})")
-    return Miss(example, tuple(problems)) if problems else None
+    return Miss(example, tuple(problems), os.path.join(advisor.knowledge.directory, "examples.yaml")) if problems else None
 
 
 def check_examples(advisor: Advisor) -> list[Miss]:

@@ -7,11 +7,13 @@ undeclared fact, a missing section) are checked in `validation`.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Callable
 
 import yaml
 
+from .bundled import bundled_directory
 from .model import (
     ORIGINS,
     RULE_KINDS,
@@ -30,10 +32,11 @@ from .model import (
 )
 from .problems import KnowledgeError, Problem, errors_in
 from .validation import validate
-from .yaml_lines import LineDict, LineList, error_line, parse_yaml
+from .yaml_advice import explain
+from .yaml_lines import LineDict, LineList, parse_yaml
 
 FILES = ("article", "facts", "rules", "differences", "clarify", "verdicts", "language", "examples")
-DEFAULT_DIRECTORY = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "knowledge")
+DEFAULT_DIRECTORY = bundled_directory()
 MAX_FILE_BYTES = 2_000_000
 DEFAULT_LIST_JOINERS = (",", "or", "nor", "and", "a", "an", "the", "any", "code", "app", "apps", "workloads", "support")
 
@@ -82,7 +85,17 @@ class _FileReader:
         if value is None or (key in entry and not isinstance(value, (str, int, float))) or isinstance(value, bool):
             self.error(entry.line_of(key), f"'{key}' must be text, got {_kind(value)}")
             return default
+        self.warn_if_number(entry, key, entry.line_of(key))
         return str(value).strip()
+
+    def warn_if_number(self, container: LineDict | LineList, key: Any, line: int) -> None:
+        """YAML reads an unquoted 3.10 as the number 3.1: where text is meant, say so."""
+        written = container.number_texts.get(key)
+        if written is None:
+            return
+        read = container[key]
+        changed = f"reads {written} as the number {read}" if str(read) != written else f"reads {written} as a number"
+        self.problems.append(Problem(self.path, line, f"YAML {changed}; put it in quotes if it is text: \"{written}\"", warning=True))
 
     def words(self, entry: LineDict, key: str) -> tuple[str, ...]:
         value = entry.get(key, [])
@@ -95,6 +108,8 @@ class _FileReader:
                 line = value.line_of(index) if isinstance(value, LineList) else entry.line_of(key)
                 self.error(line, f"'{key}' item must be non-empty text, got {_kind(item)}")
                 continue
+            if isinstance(value, LineList):
+                self.warn_if_number(value, index, value.line_of(index))
             words.append(str(item).strip().lower())
         return tuple(words)
 
@@ -185,18 +200,19 @@ def _read_origin(reader: _FileReader, entry: LineDict) -> tuple[str, str]:
     return origin, why
 
 
-def _read_conditions(reader: _FileReader, entry: LineDict) -> tuple[str, tuple[Condition, ...]]:
+def _read_conditions(reader: _FileReader, entry: LineDict) -> tuple[str, tuple[Condition, ...], tuple[int, ...]]:
+    """The mode, the conditions, and the line of each condition."""
     when = entry.get("when")
     line = entry.line_of("when")
     if not isinstance(when, LineDict) or len(when) != 1 or next(iter(when)) not in ("all", "any"):
         reader.error(line, "'when' must be a mapping with exactly one of 'all' or 'any'")
-        return "all", ()
+        return "all", (), ()
     mode = next(iter(when))
     items = when[mode]
     if not isinstance(items, LineList) or not items:
         reader.error(when.line_of(mode), f"'{mode}' must be a non-empty list of facts")
-        return mode, ()
-    conditions = []
+        return mode, (), ()
+    conditions, lines = [], []
     for index, item in enumerate(items):
         if isinstance(item, str) and item.strip():
             conditions.append(Condition(item.strip(), True))
@@ -205,16 +221,29 @@ def _read_conditions(reader: _FileReader, entry: LineDict) -> tuple[str, tuple[C
             conditions.append(Condition(str(fact), value))
         else:
             reader.error(items.line_of(index), "a condition is a fact id, or 'fact: true' / 'fact: false'")
-    return mode, tuple(conditions)
+            continue
+        lines.append(items.line_of(index))
+    return mode, tuple(conditions), tuple(lines)
 
 
-def _read_rules(reader: _FileReader, document: Any) -> list[tuple[Rule, int]]:
+@dataclass(frozen=True)
+class RuleLines:
+    """Where each part of a rule is, so a mistake is reported on its own line."""
+
+    rule: int
+    conditions: tuple[int, ...] = ()
+    derives: tuple[int, ...] = ()
+    source: int = 0
+
+
+def _read_rules(reader: _FileReader, document: Any) -> list[tuple[Rule, RuleLines]]:
     rules = []
     for entry in reader.entries(document, "rules"):
         reader.check_keys(
             entry, {"id", "when", "then", "because", "source", "kind", "origin", "why"}, {"id", "when", "then", "because", "source"}
         )
-        mode, conditions = _read_conditions(reader, entry)
+        mode, conditions, condition_lines = _read_conditions(reader, entry)
+        derive_lines: tuple[int, ...] = ()
         then = entry.get("then")
         derives: tuple[str, ...] = ()
         weights: dict[str, int] = {}
@@ -222,6 +251,11 @@ def _read_rules(reader: _FileReader, document: Any) -> list[tuple[Rule, int]]:
             reader.error(entry.line_of("then"), "'then' must be a mapping with 'derive' and/or 'weight'")
         else:
             derives = reader.words(then, "derive") if "derive" in then else ()
+            derive_list = then.get("derive")
+            if isinstance(derive_list, LineList) and len(derive_list) == len(derives):
+                derive_lines = tuple(derive_list.item_lines)
+            else:
+                derive_lines = (then.line_of("derive"),) * len(derives)
             weight = then.get("weight", {})
             if not isinstance(weight, dict):
                 reader.error(then.line_of("weight"), "'weight' must map container/vm/hybrid to a number")
@@ -249,7 +283,7 @@ def _read_rules(reader: _FileReader, document: Any) -> list[tuple[Rule, int]]:
             origin=origin,
             why=why,
         )
-        rules.append((rule, entry.line))
+        rules.append((rule, RuleLines(entry.line, condition_lines, derive_lines, entry.line_of("source"))))
     return rules
 
 
@@ -291,7 +325,7 @@ def _read_verdicts(reader: _FileReader, document: Any) -> dict[str, tuple[Verdic
             continue
         reader.check_keys(entry, {"headline", "trade_off", "source"}, {"headline", "trade_off", "source"})
         text = VerdictText(verdict, reader.text(entry, "headline"), reader.text(entry, "trade_off"), reader.text(entry, "source"))
-        verdicts[verdict] = (text, table.line_of(verdict))
+        verdicts[verdict] = (text, entry.line_of("source"))  # the line a missing section is reported on
     for verdict in (*VERDICTS, "unknown"):
         if verdict not in verdicts and verdict not in table:
             reader.error(table.line, f"missing verdict '{verdict}'")
@@ -340,6 +374,7 @@ def _read_examples(reader: _FileReader, document: Any) -> list[Example]:
     examples = []
     for entry in reader.entries(document, "examples"):
         reader.check_keys(entry, {"ask", "intent", "verdict", "confidence", "facts", "absent", "cites"}, {"ask"})
+        reader.warn_if_number(entry, "ask", entry.line_of("ask"))
         facts = entry.get("facts", {})
         if not isinstance(facts, dict) or not all(isinstance(v, bool) for v in facts.values()):
             reader.error(entry.line_of("facts"), "'facts' must map fact ids to true or false")
@@ -348,6 +383,9 @@ def _read_examples(reader: _FileReader, document: Any) -> list[Example]:
             Example(
                 ask=str(entry.get("ask", "")),
                 line=entry.line,
+                facts_line=entry.line_of("facts"),
+                absent_line=entry.line_of("absent"),
+                cites_line=entry.line_of("cites"),
                 intent=reader.text(entry, "intent") or None,
                 verdict=reader.text(entry, "verdict") or None,
                 facts=MappingProxyType({str(k): v for k, v in facts.items()}),
@@ -369,12 +407,14 @@ def _parse_file(directory: str, name: str, problems: list[Problem]) -> tuple[str
         return path, None
     try:
         with open(path, encoding="utf-8") as handle:
-            return path, parse_yaml(handle.read())
+            text = handle.read()
     except UnicodeDecodeError as error:
         problems.append(Problem(path, 1, f"not UTF-8 text: {error.reason}"))
+        return path, None
+    try:
+        return path, parse_yaml(text)
     except yaml.YAMLError as error:
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        problems.append(Problem(path, error_line(error), f"invalid YAML: {problem}"))
+        problems.append(Problem(path, *explain(error, text)))
     return path, None
 
 

@@ -120,6 +120,9 @@ class Example:
     cites: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()  # facts the question must not be read as saying (negative examples)
     confidence: str | None = None
+    facts_line: int = 0  # where `facts`, `absent` and `cites` are, for kb check
+    absent_line: int = 0
+    cites_line: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ class LineDict(dict):
         super().__init__()
         self.key_lines: dict[Any, int] = {}
         self.duplicate_keys: list[tuple[Any, int]] = []
+        self.number_texts: dict[Any, str] = {}  # an unquoted value YAML read as a number, as written
 
     def line_of(self, key: Any) -> int:
         return self.key_lines.get(key, self.line)
@@ -31,6 +32,7 @@ class LineList(list):
     def __init__(self) -> None:
         super().__init__()
         self.item_lines: list[int] = []
+        self.number_texts: dict[int, str] = {}
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
@@ -68,16 +70,27 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
             mapping.duplicate_keys.append((key, line))
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[key] = line
+        if _is_plain_number(value_node):
+            mapping.number_texts[key] = value_node.value
     return mapping
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
     sequence = LineList()
     sequence.line = node.start_mark.line + 1
-    for item_node in node.value:
+    for index, item_node in enumerate(node.value):
         sequence.append(loader.construct_object(item_node, deep=True))
         sequence.item_lines.append(item_node.start_mark.line + 1)
+        if _is_plain_number(item_node):
+            sequence.number_texts[index] = item_node.value
     return sequence
+
+
+def _is_plain_number(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in (_INT, _FLOAT)
+
+
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

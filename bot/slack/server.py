@@ -3,6 +3,7 @@ SIGTERM, which lets the answers in flight finish before the process exits."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -12,14 +13,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Mapping, TextIO
 
-from ..advisor import Advisor
-from ..knowledge import KnowledgeError
+from slack_sdk import WebClient
+
+from ..knowledge import DEFAULT_DIRECTORY, KnowledgeError
+from ..reloadable_advisor import ReloadableAdvisor
 from ..storage.sqlite_database import SqliteDatabase
 from .app_factory import build_app
 from .http_server import EVENTS_PATH, HttpServer
 from .log_redaction import SecretRedactor, configure_logging
 from .settings import MissingSetting, Settings, read_settings
-from .socket_mode import run_socket_mode
+from .socket_mode import open_socket_mode, serve_socket_mode
+from .start_checks import StartFailure, check_port_free, check_token, libraries_quiet, port_failure
 from .web_client import build_web_client
 
 EXIT_BAD_CONFIGURATION = 2
@@ -29,6 +33,17 @@ ANSWER_THREADS = 8
 logger = logging.getLogger("placement")
 
 
+class _WithoutTheClientTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment itself and, since the bot hands it a
+    ready WebClient with that same token, warns on every start that the token is unused."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.App").addFilter(_WithoutTheClientTokenWarning())
+
+
 def wants_socket_mode(forced: str | None, environ: Mapping[str, str]) -> bool:
     """`--http` / `--socket-mode` decide; otherwise an app token means Socket Mode."""
     if forced is not None:
@@ -36,51 +51,87 @@ def wants_socket_mode(forced: str | None, environ: Mapping[str, str]) -> bool:
     return bool(environ.get("SLACK_APP_TOKEN", "").strip())
 
 
-def serve(err: TextIO, forced_mode: str | None = None, environ: Mapping[str, str] = os.environ) -> int:
+def serve(
+    err: TextIO, forced_mode: str | None = None, environ: Mapping[str, str] = os.environ, knowledge: str = DEFAULT_DIRECTORY
+) -> int:
+    """Every way the start can fail ends here in one line (a broken knowledge base: one line per
+    problem), before anything is written to disk."""
     socket_mode = wants_socket_mode(forced_mode, environ)
     try:
         settings = read_settings(socket_mode, environ)
     except MissingSetting as problem:
         print(f"placement: {problem}", file=err)
         return EXIT_BAD_CONFIGURATION
+    try:
+        advisor = ReloadableAdvisor(knowledge)
+    except KnowledgeError as error:
+        for problem in error.problems:
+            print(problem, file=err)
+        print(f"placement: the knowledge base in {knowledge} is broken; not starting", file=err)
+        return EXIT_BAD_CONFIGURATION
     handler = configure_logging(settings.secrets, err, settings.log_level)
     try:
-        return _serve(settings, socket_mode, err)
+        return _serve(settings, socket_mode, advisor)
+    except StartFailure as failure:
+        print(f"placement: {failure}", file=err)
+        return EXIT_BAD_CONFIGURATION
     finally:
         logging.getLogger().removeHandler(handler)
 
 
-def _serve(settings: Settings, socket_mode: bool, err: TextIO) -> int:
-    try:
-        advisor = Advisor.from_directory()
-    except KnowledgeError as error:
-        for problem in error.problems:
-            print(problem, file=err)
-        print("placement: the knowledge base is broken; not starting", file=err)
-        return EXIT_BAD_CONFIGURATION
+def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) -> int:
+    redactor = SecretRedactor(settings.secrets)
+    client = build_web_client(settings.bot_token, settings.api_url)
+    check_token(client, "SLACK_BOT_TOKEN", redactor)
+    if socket_mode:
+        check_token(build_web_client(str(settings.app_token), settings.api_url), "SLACK_APP_TOKEN", redactor)
+    else:
+        check_port_free(HTTP_HOST, settings.port)
+    created = not os.path.exists(settings.database_path)
     try:
         database = SqliteDatabase(settings.database_path)
     except sqlite3.Error as error:
-        print(f"placement: PLACEMENT_DB: cannot open the database {settings.database_path!r}: {error}", file=err)
-        return EXIT_BAD_CONFIGURATION
+        raise StartFailure(f"PLACEMENT_DB: cannot open the database {settings.database_path!r}: {error}") from None
+    try:
+        return _run(settings, socket_mode, advisor, client, database, redactor)
+    except StartFailure:
+        database.close()
+        if created:  # a failed start leaves nothing behind
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(settings.database_path + suffix)
+        raise
+
+
+def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, client: WebClient, database: SqliteDatabase,
+         redactor: SecretRedactor) -> int:
     answers = ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="answer")
     try:
-        app = build_app(
-            build_web_client(settings.bot_token, settings.api_url), settings.signing_secret, advisor, database, answers
-        )
-    except Exception as error:  # auth.test failed: a wrong token, or Slack unreachable
-        message = SecretRedactor(settings.secrets).redact(str(error))
-        print(f"placement: Slack did not accept SLACK_BOT_TOKEN (auth.test at {settings.api_url}): {message}", file=err)
-        return EXIT_BAD_CONFIGURATION
+        app = build_app(client, settings.signing_secret, advisor, database, answers)
+    except Exception as error:  # Slack turned the token down after all, between the check and now
+        raise StartFailure(f"Slack did not accept SLACK_BOT_TOKEN (auth.test at {settings.api_url}): {redactor.redact(str(error))}") from None
 
-    threading.Thread(target=_warm_up, args=(advisor,), name="warm-up", daemon=True).start()
-    stopping = threading.Event()
     if socket_mode:
+        try:
+            with libraries_quiet():
+                handler = open_socket_mode(app, str(settings.app_token))
+        except OSError:
+            raise StartFailure(
+                "Slack accepted SLACK_APP_TOKEN but its Socket Mode WebSocket (wss://) did not open: check that outgoing "
+                "WebSocket connections are allowed (firewall, HTTPS_PROXY)"
+            ) from None
+        logger.info("connected to Slack in Socket Mode")
+    threading.Thread(target=_warm_up, args=(advisor,), name="warm-up", daemon=True).start()
+    signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=_reload, args=(advisor,), name="reload", daemon=True).start())
+    if socket_mode:
+        stopping = threading.Event()
         _on_stop_signals(stopping.set)
-        logger.info("connecting to Slack in Socket Mode")
-        run_socket_mode(app, str(settings.app_token), stopping)
+        serve_socket_mode(handler, stopping)
     else:
-        server = HttpServer(app, HTTP_HOST, settings.port)
+        try:
+            server = HttpServer(app, HTTP_HOST, settings.port)
+        except OSError as error:  # taken since the check
+            raise port_failure(settings.port, error) from None
         _on_stop_signals(server.stop)
         logger.info("listening for Slack on port %d at %s", server.port, EVENTS_PATH)
         server.run()
@@ -92,11 +143,25 @@ def _serve(settings: Settings, socket_mode: bool, err: TextIO) -> int:
     return 0
 
 
-def _warm_up(advisor: Advisor) -> None:
-    """Answers are served meanwhile; the warm-up only shares the engine's lock with them."""
+def _warm_up(advisor: ReloadableAdvisor) -> None:
+    """Answers are served meanwhile (the warm-up only shares the engine's lock with them); a
+    reload waits for it to end, as for any answer in flight."""
     started = time.monotonic()
     count = advisor.warm_up()
     logger.info("worked out %d fact combinations in advance in %.1f s", count, time.monotonic() - started)
+
+
+def _reload(advisor: ReloadableAdvisor) -> None:
+    """On SIGHUP, off the signal handler: loading takes a moment and the server goes on meanwhile."""
+    reloaded, problems = advisor.reload()
+    if not reloaded:
+        for problem in problems:
+            logger.error("%s", problem)
+        logger.error("the knowledge base in %s has errors (above); still answering from the one loaded before", advisor.directory)
+        return
+    knowledge = advisor.knowledge
+    logger.info("reloaded the knowledge base from %s: %d facts, %d rules", advisor.directory, len(knowledge.facts), len(knowledge.rules))
+    _warm_up(advisor)
 
 
 def _on_stop_signals(stop: Callable[[], None]) -> None:

@@ -10,6 +10,16 @@ DEFAULT_PORT = 3000
 DEFAULT_DATABASE = "placement.sqlite3"
 SLACK_API_DEFAULT = "https://slack.com/api/"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# What `placement serve --help` lists; the README's Settings table says the same at length.
+ENVIRONMENT = (
+    ("SLACK_BOT_TOKEN", "bot token, xoxb-... (required)"),
+    ("SLACK_SIGNING_SECRET", "verifies requests came from Slack (required in HTTP mode)"),
+    ("SLACK_APP_TOKEN", "app-level token, xapp-...; selects Socket Mode (required there)"),
+    ("PORT", f"HTTP port (default {DEFAULT_PORT})"),
+    ("PLACEMENT_DB", f"SQLite file for conversations and handled events (default {DEFAULT_DATABASE})"),
+    ("SLACK_API_URL", f"Slack Web API base URL (default {SLACK_API_DEFAULT})"),
+    ("LOG_LEVEL", f"{', '.join(LOG_LEVELS)} (default INFO)"),
+)
 
 
 class MissingSetting(Exception):
@@ -39,8 +49,14 @@ def read_settings(socket_mode: bool, environ: Mapping[str, str] = os.environ) ->
         return value
 
     bot_token = required("SLACK_BOT_TOKEN", "the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page")
+    if bot_token.startswith("xapp-"):
+        raise MissingSetting("SLACK_BOT_TOKEN holds an app-level token (xapp-...): that one goes in SLACK_APP_TOKEN; "
+                             "the bot token (xoxb-...) is on OAuth & Permissions")
     if socket_mode:
         app_token = required("SLACK_APP_TOKEN", "an app-level token (xapp-...) with connections:write, from Basic Information")
+        if app_token.startswith("xox"):
+            raise MissingSetting("SLACK_APP_TOKEN holds a bot or user token (xox...): it needs an app-level token (xapp-...) "
+                                 "with connections:write, from Basic Information")
         signing_secret = environ.get("SLACK_SIGNING_SECRET", "").strip()
     else:
         app_token = None
@@ -52,12 +68,18 @@ def read_settings(socket_mode: bool, environ: Mapping[str, str] = os.environ) ->
     if log_level not in LOG_LEVELS:
         raise MissingSetting(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level[:20]!r}")
     api_url = environ.get("SLACK_API_URL", "").strip() or SLACK_API_DEFAULT
+    if not api_url.startswith(("https://", "http://")):
+        raise MissingSetting(f"SLACK_API_URL must start with https:// (or http:// for a local fake), not {api_url[:40]!r}")
+    database_path = environ.get("PLACEMENT_DB", "").strip() or DEFAULT_DATABASE
+    folder = os.path.dirname(os.path.abspath(database_path))
+    if not os.path.isdir(folder):
+        raise MissingSetting(f"PLACEMENT_DB: the folder {folder!r} does not exist; create it or point PLACEMENT_DB elsewhere")
     return Settings(
         bot_token=bot_token,
         signing_secret=signing_secret,
         app_token=app_token,
         api_url=api_url if api_url.endswith("/") else api_url + "/",
         port=int(port_text),
-        database_path=environ.get("PLACEMENT_DB", "").strip() or DEFAULT_DATABASE,
+        database_path=database_path,
         log_level=log_level,
     )

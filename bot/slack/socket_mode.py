@@ -8,11 +8,20 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 
-def run_socket_mode(app: App, app_token: str, stopping: threading.Event) -> None:
-    """Connects, then serves until `stopping` is set. Answers still running in Bolt's
-    listener executor are the caller's to wait for."""
+def open_socket_mode(app: App, app_token: str) -> SocketModeHandler:
+    """Opens the WebSocket. slack_sdk's client does not raise when it cannot (it logs and
+    retries every 10 s), so a first connection that did not open raises ConnectionError here."""
     handler = SocketModeHandler(app, app_token)
     handler.connect()
+    if not handler.client.is_connected():
+        handler.close()
+        raise ConnectionError("the Socket Mode WebSocket did not open")
+    return handler
+
+
+def serve_socket_mode(handler: SocketModeHandler, stopping: threading.Event) -> None:
+    """Serves until `stopping` is set. Answers still running in Bolt's listener executor are
+    the caller's to wait for."""
     try:
         stopping.wait()
     finally:

@@ -43,19 +43,82 @@ def test_yaml_syntax_error_names_file_and_line(knowledge_copy):
     assert bad_line <= reported <= bad_line + 2
 
 
-def test_rule_naming_undeclared_fact_points_at_the_rule(knowledge_copy):
+def test_a_typo_in_a_fact_is_reported_on_its_own_line_with_the_near_name(knowledge_copy):
     rules = knowledge_copy / "rules.yaml"
     rules.write_text(rules.read_text().replace("when: {all: [multi_tenant]}", "when: {all: [multi_tenants]}"))
-    line = _line_of(rules, "id: tenants-need-isolation")
-    assert f"{rules}:{line}: rule 'tenants-need-isolation' names undeclared fact 'multi_tenants'" in _errors(knowledge_copy)
+    line = _line_of(rules, "when: {all: [multi_tenants]}")
+    assert line == _line_of(rules, "id: tenants-need-isolation") + 1
+    assert (f"{rules}:{line}: rule 'tenants-need-isolation' names undeclared fact 'multi_tenants'; "
+            "did you mean 'multi_tenant'?") in _errors(knowledge_copy)
+
+
+def test_a_condition_in_a_block_list_is_reported_on_its_line(knowledge_copy):
+    rules = knowledge_copy / "rules.yaml"
+    rules.write_text(rules.read_text().replace("when: {all: [multi_tenant]}", "when:\n      all:\n        - untrusted_code\n        - multi_tennant"))
+    line = _line_of(rules, "- multi_tennant")
+    assert any(e.startswith(f"{rules}:{line}: ") and "did you mean 'multi_tenant'?" in e for e in _errors(knowledge_copy))
 
 
 def test_rule_citing_missing_section(knowledge_copy):
     rules = knowledge_copy / "rules.yaml"
     text = rules.read_text()
     rules.write_text(text.replace("source: vms.heterogeneous-environments", "source: vms.heterogenous", 1))
-    line = _line_of(rules, "id: conflicting-deps-need-abstraction")
-    assert f"{rules}:{line}: rule 'conflicting-deps-need-abstraction' cites missing section 'vms.heterogenous'" in _errors(knowledge_copy)
+    line = _line_of(rules, "source: vms.heterogenous")
+    assert (f"{rules}:{line}: rule 'conflicting-deps-need-abstraction' cites missing section 'vms.heterogenous'; "
+            "did you mean 'vms.heterogeneous-environments'?") in _errors(knowledge_copy)
+
+
+def test_an_example_and_a_verdict_naming_missing_things_are_reported_on_those_lines(knowledge_copy):
+    examples = knowledge_copy / "examples.yaml"
+    examples.write_text("examples:\n  - ask: ML training on GPUs\n    verdict: vm\n    facts: {gpuu: true}\n    cites: [vms.gpu-cpu-intensiv]\n")
+    verdicts = knowledge_copy / "verdicts.yaml"
+    verdicts.write_text(verdicts.read_text().replace("source: diff.isolation", "source: diff.isolatoin", 1))
+    errors = _errors(knowledge_copy)
+    assert f"{examples}:4: example names undeclared fact 'gpuu'; did you mean 'gpu'?" in errors
+    assert f"{examples}:5: example cites missing section 'vms.gpu-cpu-intensiv'; did you mean 'vms.gpu-cpu-intensive'?" in errors
+    line = _line_of(verdicts, "source: diff.isolatoin")
+    assert f"{verdicts}:{line}: verdict 'container' cites missing section 'diff.isolatoin'; did you mean 'diff.isolation'?" in errors
+
+
+def test_a_name_far_from_every_declared_one_gets_no_guess(knowledge_copy):
+    rules = knowledge_copy / "rules.yaml"
+    rules.write_text(rules.read_text().replace("when: {all: [multi_tenant]}", "when: {all: [quantum_teleporter]}"))
+    [error] = [e for e in _errors(knowledge_copy) if "quantum_teleporter" in e]
+    assert "did you mean" not in error
+
+
+@pytest.mark.parametrize(
+    ("broken", "advice"),
+    [
+        ("    because: VMs: stronger isolation", "a text with ': ' in it must be in quotes"),
+        ("\tbecause: indented with a tab", "indent with spaces, not a tab"),
+        ("   because: one space short", "does not line up with the lines above"),
+        ("  because: two spaces short", "does not line up with the lines above"),
+    ],
+)
+def test_common_yaml_mistakes_get_plain_advice_on_their_line(knowledge_copy, broken, advice):
+    rules = knowledge_copy / "rules.yaml"
+    lines = rules.read_text().splitlines()
+    bad_line = _line_of(rules, "    because: Tenants who must not reach each other")
+    lines[bad_line - 1] = broken
+    rules.write_text("\n".join(lines) + "\n")
+    [error] = _errors(knowledge_copy)
+    assert error.startswith(f"{rules}:{bad_line}: invalid YAML: ")
+    assert advice in error
+
+
+def test_an_unquoted_version_number_is_a_warning_that_says_to_quote_it(knowledge_copy):
+    facts = knowledge_copy / "facts.yaml"
+    text = facts.read_text()
+    start = text.index("- id: multi_tenant")
+    phrases = text.index("phrases: [", start) + len("phrases: [")
+    facts.write_text(text[:phrases] + "3.10, " + text[phrases:])
+    knowledge, problems = read_knowledge(str(knowledge_copy))
+    assert knowledge is not None  # a warning: the bot still starts
+    line = _line_of(facts, "phrases: [3.10, ")
+    assert [str(p) for p in problems] == [
+        f'{facts}:{line}: warning: YAML reads 3.10 as the number 3.1; put it in quotes if it is text: "3.10"'
+    ]
 
 
 def test_duplicate_ids_are_errors(knowledge_copy):

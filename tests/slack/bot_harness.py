@@ -6,6 +6,8 @@ as Slack signs them."""
 from __future__ import annotations
 
 import json
+import os
+import socket
 import threading
 import time
 import urllib.error
@@ -157,3 +159,19 @@ class RunningBot(SlackSender):
 
     def settle(self) -> None:
         self.answers.wait_idle()
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (for now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve_environment(api_url: str, **overrides: str) -> dict[str, str]:
+    """The environment of a `placement serve` process: this one's, without proxies or Slack and
+    placement settings, plus valid settings for HTTP mode against `api_url`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLACEMENT_")) and "proxy" not in k.lower()}
+    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=api_url, PORT=str(free_port()))
+    env.update(overrides)
+    return env

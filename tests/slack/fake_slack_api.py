@@ -47,6 +47,8 @@ class FakeSlackApi:
         self._attempts: dict[str, int] = {}
         self._faults: deque[Fault] = deque()
         self._next_ts = 1_700_000_000
+        self._app_token: str | None = None
+        self._socket_url = ""
         self._server = _ListeningServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -79,6 +81,11 @@ class FakeSlackApi:
         """Like a Slack that takes the request and never replies: the caller's timeout must fire."""
         with self._lock:
             self._faults.extend(Fault(method, 200, None, seconds, hangs=True) for _ in range(count))
+
+    def accept_app_token(self, app_token: str, socket_url: str) -> None:
+        """apps.connections.open with `app_token` hands out `socket_url` for the WebSocket."""
+        with self._lock:
+            self._app_token, self._socket_url = app_token, socket_url
 
     # -- what happened -----------------------------------------------------
     def calls(self, method: str) -> list[dict[str, Any]]:
@@ -120,6 +127,8 @@ class FakeSlackApi:
         if method == RESPONSE_PATH:
             self._record(method, body)
             return 200, "ok"
+        if method == "apps.connections.open" and self._app_token and authorization == f"Bearer {self._app_token}":
+            return 200, {"ok": True, "url": self._socket_url}
         if authorization != f"Bearer {self._bot_token}":
             return 200, {"ok": False, "error": "invalid_auth"}
         if method == "auth.test":
