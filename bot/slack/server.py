@@ -1,5 +1,9 @@
 """`placement serve`: configuration from the environment, then HTTP mode or Socket Mode until
-SIGTERM, which lets the answers in flight finish before the process exits."""
+SIGTERM, which lets the answers in flight finish before the process exits, within a bound:
+HTTP requests already received get DRAIN_SECONDS (http_server.py), answers
+ANSWER_DRAIN_SECONDS (app_factory.py), the database's queued writes a few seconds. An
+answer still waiting on Slack then is handed back, unfinished, for another process or the
+next start to answer."""
 
 from __future__ import annotations
 
@@ -9,13 +13,13 @@ import signal
 import sqlite3
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Mapping, TextIO
 
 from ..advisor import Advisor
 from ..knowledge import KnowledgeError
 from ..storage.sqlite_database import SqliteDatabase
-from .app_factory import build_app
+from .answer_threads import AnswerThreads
+from .app_factory import build_bot
 from .http_server import EVENTS_PATH, HttpServer
 from .log_redaction import SecretRedactor, configure_logging
 from .settings import MissingSetting, Settings, read_settings
@@ -63,10 +67,11 @@ def _serve(settings: Settings, socket_mode: bool, err: TextIO) -> int:
     except sqlite3.Error as error:
         print(f"placement: PLACEMENT_DB: cannot open the database {settings.database_path!r}: {error}", file=err)
         return EXIT_BAD_CONFIGURATION
-    answers = ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="answer")
+    answers = AnswerThreads(ANSWER_THREADS)
     try:
-        app = build_app(
-            build_web_client(settings.bot_token, settings.api_url), settings.signing_secret, advisor, database, answers
+        bot = build_bot(
+            build_web_client(settings.bot_token, settings.api_url), settings.signing_secret, advisor, database, answers,
+            settings.lease_seconds, settings.retention_days,
         )
     except Exception as error:  # auth.test failed: a wrong token, or Slack unreachable
         message = SecretRedactor(settings.secrets).redact(str(error))
@@ -74,20 +79,19 @@ def _serve(settings: Settings, socket_mode: bool, err: TextIO) -> int:
         return EXIT_BAD_CONFIGURATION
 
     threading.Thread(target=_warm_up, args=(advisor,), name="warm-up", daemon=True).start()
+    bot.upkeep.start()
     stopping = threading.Event()
     if socket_mode:
         _on_stop_signals(stopping.set)
         logger.info("connecting to Slack in Socket Mode")
-        run_socket_mode(app, str(settings.app_token), stopping)
+        run_socket_mode(bot.app, str(settings.app_token), stopping)
     else:
-        server = HttpServer(app, HTTP_HOST, settings.port)
+        server = HttpServer(bot.app, HTTP_HOST, settings.port, settings.signing_secret)
         _on_stop_signals(server.stop)
         logger.info("listening for Slack on port %d at %s", server.port, EVENTS_PATH)
         server.run()
     logger.info("stopping: finishing the answers in flight")
-    answers.shutdown(wait=True)
-    if not database.close():
-        logger.warning("stopped before the database took every write: some threads may forget what was said")
+    bot.wind_down()
     logger.info("stopped")
     return 0
 

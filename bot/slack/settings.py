@@ -6,10 +6,13 @@ import os
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from ..storage.event_ledger import DEFAULT_LEASE_SECONDS
+
 DEFAULT_PORT = 3000
 DEFAULT_DATABASE = "placement.sqlite3"
 SLACK_API_DEFAULT = "https://slack.com/api/"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_RETENTION_DAYS = 30.0
 
 
 class MissingSetting(Exception):
@@ -25,6 +28,8 @@ class Settings:
     port: int
     database_path: str
     log_level: str
+    retention_days: float = DEFAULT_RETENTION_DAYS
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -52,6 +57,8 @@ def read_settings(socket_mode: bool, environ: Mapping[str, str] = os.environ) ->
     if log_level not in LOG_LEVELS:
         raise MissingSetting(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level[:20]!r}")
     api_url = environ.get("SLACK_API_URL", "").strip() or SLACK_API_DEFAULT
+    retention_days = _positive_number(environ, "PLACEMENT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
+    lease_seconds = _positive_number(environ, "PLACEMENT_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
     return Settings(
         bot_token=bot_token,
         signing_secret=signing_secret,
@@ -60,4 +67,19 @@ def read_settings(socket_mode: bool, environ: Mapping[str, str] = os.environ) ->
         port=int(port_text),
         database_path=environ.get("PLACEMENT_DB", "").strip() or DEFAULT_DATABASE,
         log_level=log_level,
+        retention_days=retention_days,
+        lease_seconds=lease_seconds,
     )
+
+
+def _positive_number(environ: Mapping[str, str], name: str, default: float) -> float:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise MissingSetting(f"{name} must be a number above 0, not {text[:20]!r}")
+    return value

@@ -19,6 +19,13 @@ def is_from_person(event: Mapping[str, Any]) -> bool:
     return not event.get("bot_id") and (event.get("subtype") is None or event.get("subtype") in PERSON_SUBTYPES)
 
 
+def deserves_answer(event: Mapping[str, Any]) -> bool:
+    """A person mentioning the bot in a channel, or writing to it in a direct message."""
+    kind = event.get("type")
+    in_reach = kind == "app_mention" or (kind == "message" and event.get("channel_type") == "im")
+    return in_reach and is_from_person(event)
+
+
 def post(client: WebClient, channel: str, thread: str, message: SlackMessage) -> None:
     client.chat_postMessage(channel=channel, thread_ts=thread, blocks=list(message.blocks), text=message.text)
 
@@ -29,11 +36,12 @@ def answer_in_thread(
     replies: ConversationReplies,
     body: Mapping[str, Any],
     event: Mapping[str, Any],
-) -> None:
-    """Replies in the thread the message was written in, or starts one under it."""
+) -> str:
+    """Replies in the thread the message was written in, or starts one under it; returns
+    how it ended (bot/slack/faults.py)."""
     channel = event["channel"]
     thread = event.get("thread_ts") or event["ts"]
-    answer_or_apologize(
+    return answer_or_apologize(
         logger,
         f"event {body.get('event_id')}",
         lambda: post(client, channel, thread, replies.reply_to_text(channel, thread, event.get("text") or "", starts_thread="thread_ts" not in event)),
