@@ -37,6 +37,11 @@ class AnswerThreads(Executor):
         self._work.put((future, fn, args, kwargs))
         return future
 
+    def idle(self) -> int:
+        """How many threads would start on new work at once."""
+        with self._lock:
+            return max(len(self._threads) - len(self._outstanding), 0)
+
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Waits until everything submitted so far is done; False if not within `timeout`."""
         with self._lock:

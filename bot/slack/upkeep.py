@@ -9,22 +9,23 @@ import json
 import logging
 import threading
 import time
-from concurrent.futures import Executor
 
 from slack_sdk import WebClient
 
 from ..storage.interface import ConversationMemory, EventLedger
+from .answer_threads import AnswerThreads
 from .event_answers import EventAnswers
 
 logger = logging.getLogger(__name__)
 
 SWEEP_EVERY_SECONDS = 3600.0
-TAKE_OVER_BATCH = 100
+# Unfinished events are looked for at least this often (one indexed query).
+TAKE_OVER_EVERY_SECONDS = 1.0
 ABANDONED = "abandoned"
 
 
 class Upkeep:
-    def __init__(self, ledger: EventLedger, conversations: ConversationMemory, answers: EventAnswers, answer_threads: Executor,
+    def __init__(self, ledger: EventLedger, conversations: ConversationMemory, answers: EventAnswers, answer_threads: AnswerThreads,
                  client: WebClient, retention_seconds: float) -> None:
         self._ledger = ledger
         self._conversations = conversations
@@ -32,7 +33,8 @@ class Upkeep:
         self._answer_threads = answer_threads
         self._client = client
         self._retention_seconds = retention_seconds
-        self._tick = ledger.lease_seconds / 3
+        self._renew_every = ledger.lease_seconds / 3
+        self._tick = min(self._renew_every, TAKE_OVER_EVERY_SECONDS)
         self._taking_work = True
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="upkeep", daemon=True)
@@ -51,10 +53,12 @@ class Upkeep:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        next_sweep = 0.0
+        next_sweep = next_renewal = 0.0
         while True:
             now = time.monotonic()
-            self._guarded("renew the leases of the events it is answering", self._renew)
+            if now >= next_renewal:
+                next_renewal = now + self._renew_every
+                self._guarded("renew the leases of the events it is answering", self._renew)
             if self._taking_work:
                 self._guarded("take over unfinished events", self._take_over)
             if now >= next_sweep:
@@ -73,7 +77,12 @@ class Upkeep:
         self._ledger.renew_leases().result(timeout=self._ledger.lease_seconds)
 
     def _take_over(self) -> None:
-        found = self._ledger.take_over_expired(TAKE_OVER_BATCH)
+        """Only as many as there are idle answer threads: an event taken over waits for
+        no other, and an attempt is counted only for an answer that starts."""
+        free = self._answer_threads.idle()
+        if not free:
+            return
+        found = self._ledger.take_over_expired(free)
         for event_id in found.abandoned:
             logger.warning("gave up on event %s: its answering was cut off too many times", event_id)
         for taken in found.taken:

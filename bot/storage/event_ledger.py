@@ -25,7 +25,9 @@ from .sqlite_database import SqliteDatabase
 # after it passed without one (the owner was killed, or hung that long).
 DEFAULT_LEASE_SECONDS = 15.0
 # An event whose answering kills the process each time must not kill every process in turn.
-MAX_ATTEMPTS = 3
+# Only events taken over as an answer thread is free count an attempt, so this many means
+# that many processes died while answering it.
+MAX_ATTEMPTS = 5
 
 _CLAIM = """
 INSERT INTO events (event_id, received_at, payload, owner, lease_until, attempts) VALUES (:id, :now, :payload, :owner, :lease, 1)

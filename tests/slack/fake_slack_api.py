@@ -46,6 +46,8 @@ class FakeSlackApi:
         self._calls: list[tuple[str, dict[str, Any]]] = []
         self._attempts: dict[str, int] = {}
         self._faults: deque[Fault] = deque()
+        self._every_call_delay: dict[str, float] = {}
+        self.received_at: dict[str, list[float]] = {}  # thread_ts -> when each chat.postMessage to it arrived
         self._next_ts = 1_700_000_000
         self._server = _ListeningServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -79,6 +81,12 @@ class FakeSlackApi:
         """Like a Slack that takes the request and never replies: the caller's timeout must fire."""
         with self._lock:
             self._faults.extend(Fault(method, 200, None, seconds, hangs=True) for _ in range(count))
+
+    def delay_every(self, method: str, seconds: float) -> None:
+        """Every later call of `method` takes `seconds` before Slack takes it, as a Slack
+        under load: it is recorded (it reached Slack) even if the caller went away meanwhile."""
+        with self._lock:
+            self._every_call_delay[method] = seconds
 
     # -- what happened -----------------------------------------------------
     def calls(self, method: str) -> list[dict[str, Any]]:
@@ -143,9 +151,13 @@ class FakeSlackApi:
                     body = json.loads(raw or "{}")
                 else:
                     body = dict(parse_qsl(raw))
+                if method == "chat.postMessage":
+                    with fake._lock:
+                        fake.received_at.setdefault(str(body.get("thread_ts")), []).append(time.monotonic())
                 fault = fake._take_fault(method)
-                if fault and fault.delay:
-                    time.sleep(fault.delay)
+                delay = (fault.delay if fault else 0.0) + fake._every_call_delay.get(method, 0.0)
+                if delay:
+                    time.sleep(delay)
                 if fault and fault.hangs:
                     self.close_connection = True
                     return

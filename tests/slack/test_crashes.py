@@ -1,0 +1,108 @@
+"""`placement serve --http` killed with SIGKILL at random points during bursts, restarted on
+the same database each time, while the senders act as Slack does: whatever was not
+acknowledged is delivered again (marked as a retry) to the next process. Every event must
+be answered exactly once, except that a post in flight at a kill (it reached Slack, its
+response never came back) may be posted once more by the process that takes it over."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from http.client import HTTPException
+
+from bot_harness import SlackSender, mention
+from test_serve import REPO, _environment, _free_port, _wait_until_listening
+
+from bot.slack.server import ANSWER_THREADS
+
+KILLS = 22
+EVENTS_PER_BURST = 24
+SENDERS = 8
+POST_SECONDS = 0.05  # each post takes Slack this long, so that some are in flight at a kill
+LEASE_SECONDS = "1"  # a killed process's events are taken over this long after its last renewal
+KILL_AFTER_SECONDS = (0.0, 0.4)  # after the burst starts
+IN_FLIGHT_SECONDS = 2.0  # generous: a doubled answer's first post reached Slack at most this long before a kill
+QUESTIONS = ("should our checkout microservices run in containers?", "our CI runs untrusted code: container or VM?",
+             "should our billing API be a container?", "legacy COBOL on RHEL 5: VM?")
+
+
+def _start(fake_slack, database_path: str) -> tuple[subprocess.Popen, SlackSender]:
+    env = _environment(fake_slack, database_path, LOG_LEVEL="WARNING", PLACEMENT_LEASE_SECONDS=LEASE_SECONDS,
+                       PORT=str(_free_port()))
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--http"], cwd=REPO, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _wait_until_listening(int(env["PORT"]), process)
+    return process, SlackSender(f"http://127.0.0.1:{env['PORT']}/slack/events", fake_slack)
+
+
+def _deliver(sender: SlackSender, deliveries: list[tuple[str, str, int | None]]) -> list[tuple[str, str, int | None]]:
+    """Sends each (event id, ts, retry number); returns those not acknowledged with a 200."""
+    unacked, lock = [], threading.Lock()
+
+    def send(delivery: tuple[str, str, int | None]) -> None:
+        event_id, ts, retry = delivery
+        try:
+            acked = sender.send_event(mention(QUESTIONS[int(ts[-6:]) % len(QUESTIONS)], ts=ts), event_id=event_id,
+                                      retry_num=retry).status == 200
+        except (OSError, HTTPException):  # refused, or cut off by the kill
+            acked = False
+        if not acked:
+            with lock:
+                unacked.append((event_id, ts, min((retry or 0) + 1, 3)))
+
+    with ThreadPoolExecutor(max_workers=SENDERS) as senders:
+        list(senders.map(send, deliveries))
+    return unacked
+
+
+def test_sigkill_at_random_points_during_bursts_answers_every_event_once(fake_slack, database_path):
+    rng = random.Random(20261201)
+    fake_slack.delay_every("chat.postMessage", POST_SECONDS)
+    events: dict[str, str] = {}  # ts -> event id
+    redeliver: list[tuple[str, str, int | None]] = []
+    kill_times: list[float] = []
+    for run in range(KILLS):
+        process, sender = _start(fake_slack, database_path)
+        try:
+            burst = [(f"Ev{run:02d}x{index:03d}", f"17100{run:05d}.{index:06d}", None) for index in range(EVENTS_PER_BURST)]
+            events.update({ts: event_id for event_id, ts, _ in burst})
+            killer = threading.Timer(rng.uniform(*KILL_AFTER_SECONDS), lambda: (kill_times.append(time.monotonic()), process.kill()))
+            killer.start()
+            redeliver = _deliver(sender, redeliver + burst)
+            killer.join()
+            process.wait(timeout=30)
+        finally:
+            process.kill()
+        assert process.returncode == -signal.SIGKILL
+
+    process, sender = _start(fake_slack, database_path)
+    try:
+        while redeliver:  # Slack's retries of what the last killed process never acknowledged
+            redeliver = _deliver(sender, redeliver)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not all(ts in fake_slack.received_at for ts in events):
+            time.sleep(0.1)
+        time.sleep(float(LEASE_SECONDS) * 3)  # time enough for anything taken over twice to be posted twice
+        process.send_signal(signal.SIGTERM)
+        _, log = process.communicate(timeout=60)
+    finally:
+        process.kill()
+
+    posts = Counter(post["thread_ts"] for post in fake_slack.calls("chat.postMessage"))
+    assert [ts for ts in events if posts[ts] == 0] == [], "events never answered"
+    doubled = [ts for ts in events if posts[ts] > 1]
+    for ts in doubled:  # each extra post is for a post in flight at a kill
+        arrivals = fake_slack.received_at[ts]
+        in_flight_at = [kill for kill in kill_times if any(0 <= kill - arrived <= IN_FLIGHT_SECONDS for arrived in arrivals)]
+        assert posts[ts] - 1 <= len(in_flight_at), (ts, posts[ts], arrivals, kill_times)
+    extra_per_kill = Counter(min(kill_times, key=lambda kill: abs(kill - fake_slack.received_at[ts][0])) for ts in doubled)
+    assert all(count <= ANSWER_THREADS for count in extra_per_kill.values())
+    assert len(kill_times) == KILLS
+    assert "Traceback" not in log
+    print(f"{len(events)} events, {KILLS} kills, {len(doubled)} posted more than once (in flight at a kill)")
