@@ -147,11 +147,11 @@ class RunningBot(SlackSender):
     def port(self) -> int:
         return self._server.port
 
-    def stop(self) -> None:
+    def stop(self, **wind_down: float) -> None:
         """As `placement serve` stops on SIGTERM."""
         self._server.stop()
         self._thread.join(timeout=10)
-        self.bot.wind_down()
+        self.bot.wind_down(**wind_down)
 
     def settle(self) -> None:
         """Waits until every answer started so far is done, so that "nothing more was

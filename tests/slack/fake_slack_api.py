@@ -82,6 +82,10 @@ class FakeSlackApi:
         with self._lock:
             self._faults.extend(Fault(method, 200, None, seconds, hangs=True) for _ in range(count))
 
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
     def delay_every(self, method: str, seconds: float) -> None:
         """Every later call of `method` takes `seconds` before Slack takes it, as a Slack
         under load: it is recorded (it reached Slack) even if the caller went away meanwhile."""
