@@ -68,7 +68,7 @@ def test_a_retention_that_is_not_a_positive_number_is_named(fake_slack, database
 def test_a_stop_while_slack_hangs_is_bounded_and_hands_back_what_it_did_not_finish(
     fake_slack, advisor, database_path, monkeypatch
 ):
-    monkeypatch.setattr(web_client, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(web_client, "TIMEOUT_SECONDS", 5.0)  # each answer waits this long on the hung Slack
     events = [f"1700008200.{index:06d}" for index in range(24)]
     fake_slack.hang_next("chat.postMessage", count=len(events), seconds=30)
     first = RunningBot(fake_slack, advisor, database_path)
@@ -76,7 +76,7 @@ def test_a_stop_while_slack_hangs_is_bounded_and_hands_back_what_it_did_not_fini
         assert first.send_event(mention(QUESTION, ts=ts)).status == 200
     started = time.monotonic()
     first.stop(answer_drain_seconds=0.6)
-    assert time.monotonic() - started < 0.6 + 5  # not the 3 x 0.5 s the queued answers would have taken
+    assert time.monotonic() - started < 4.0  # the answers would have taken three times 5 s
 
     fake_slack.clear_faults()  # Slack is back
     second = RunningBot(fake_slack, advisor, database_path, lease_seconds=1.0)
