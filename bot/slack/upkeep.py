@@ -50,7 +50,7 @@ class Upkeep:
         self._taking_work = False
         self._stopping.set()
         if self._thread.is_alive():
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=1)  # a daemon: one stuck on the database is left behind
 
     def _run(self) -> None:
         next_sweep = next_renewal = 0.0
