@@ -76,10 +76,10 @@ BUSY_TIMEOUT_SECONDS = 1.0
 Result = TypeVar("Result")
 Write = Callable[[sqlite3.Connection], Result]
 MAX_WRITES_PER_TRANSACTION = 200
-# The writer waits this long after a write arrives before it commits, so that an event's
-# writes (its id, then its thread's conversation) share one transaction, and the commit
-# runs while the answer's post waits on Slack instead of competing with it for the GIL.
-# Only a retry's claim waits for a write, and retries are rare.
+# The writer waits this long after a write nobody waits for arrives before it commits, so
+# that more writes share the transaction and the commit runs while the answer's post waits
+# on Slack instead of competing with it for the GIL. A write somebody waits for (an event's
+# claim, before its ack) is committed at once, with whatever else is queued by then.
 GROUP_COMMIT_DELAY_SECONDS = 0.002
 _STOP = None  # queued by close()
 
@@ -88,7 +88,7 @@ class SqliteDatabase:
     def __init__(self, path: str) -> None:
         self.path = path
         self._threads = threading.local()
-        self._writes: queue.SimpleQueue[tuple[Write, Future] | None] = queue.SimpleQueue()
+        self._writes: queue.SimpleQueue[tuple[Write, Future, bool] | None] = queue.SimpleQueue()
         self._writer_connection: sqlite3.Connection | None = None
         self._writer_identity: tuple[int, int] | None = None
         setup = self._open(isolation_level=None)
@@ -107,20 +107,20 @@ class SqliteDatabase:
         with connection:
             yield connection
 
-    def submit(self, change: Write) -> "Future[Result]":
+    def submit(self, change: Write, waited_for: bool = False) -> "Future[Result]":
         """Queues `change(connection)` for the writer thread, which runs it in a
         transaction it may share with other writes (each in a savepoint of its own).
         The future holds its result, or the sqlite3.Error it failed with. Writes run
         in the order they were submitted."""
         done: Future = Future()
-        self._writes.put((change, done))
+        self._writes.put((change, done, waited_for))
         return done
 
     def write(self, change: Write) -> Result:
         """`submit`, then wait for the result. Raises sqlite3.Error when the write
         failed or could not run within the busy timeout."""
         try:
-            return self.submit(change).result(timeout=BUSY_TIMEOUT_SECONDS * 2)
+            return self.submit(change, waited_for=True).result(timeout=BUSY_TIMEOUT_SECONDS * 2)
         except FutureTimeout:
             raise sqlite3.OperationalError("database is locked (the writes before this one are still waiting)") from None
 
@@ -134,7 +134,7 @@ class SqliteDatabase:
     def _run_writes(self) -> None:
         while True:
             batch = [self._writes.get()]
-            if batch[0] is not _STOP:
+            if batch[0] is not _STOP and not batch[0][2]:
                 time.sleep(GROUP_COMMIT_DELAY_SECONDS)
             while len(batch) < MAX_WRITES_PER_TRANSACTION and batch[-1] is not _STOP:
                 try:
@@ -148,14 +148,14 @@ class SqliteDatabase:
                 return
             self._write_batch(batch)
 
-    def _write_batch(self, batch: list[tuple[Write, Future]]) -> None:
+    def _write_batch(self, batch: list[tuple[Write, Future, bool]]) -> None:
         """One transaction for the whole batch, a savepoint for each write, so one
         failing write does not undo the others. Never raises: this thread must live."""
         outcomes: list[tuple[Future, object, BaseException | None]] = []
         try:
             connection = self._connection_for_writes()
             connection.execute("BEGIN IMMEDIATE")
-            for change, done in batch:
+            for change, done, _ in batch:
                 connection.execute("SAVEPOINT one_write")
                 try:
                     outcomes.append((done, change(connection), None))
@@ -166,7 +166,7 @@ class SqliteDatabase:
             connection.execute("COMMIT")
         except Exception as error:  # the transaction is lost: every write in it failed
             self._abandon_writer_connection()
-            for _, done in batch:
+            for _, done, _ in batch:
                 done.set_exception(error)
             return
         for done, result, error in outcomes:
