@@ -20,6 +20,7 @@ import pytest
 from bot_harness import BOT_TOKEN, CHANNEL, SIGNING_SECRET, RunningBot, button, mention
 
 from bot.rendering.block_kit import CLARIFY_YES_ACTION, ButtonValue
+from bot.slack.front_door import REFUSAL_WINDOW_SECONDS, REFUSALS_LOGGED_PER_WINDOW
 from bot.slack.http_server import IDLE_SECONDS, MAX_BODY_BYTES
 from bot.slack.log_redaction import configure_logging
 from bot.storage.sqlite_database import SqliteDatabase
@@ -149,9 +150,11 @@ def test_a_doubled_timestamp_header_gets_400_and_one_line(bot, log):
 
 
 def test_a_flood_of_bad_requests_is_logged_in_a_few_lines(bot, log):
+    started = time.monotonic()
     for _ in range(200):
         _raw_post(bot, b"{}", [("Content-Type", "application/json")])
-    assert len(log.getvalue().splitlines()) <= 12
+    windows = int((time.monotonic() - started) // REFUSAL_WINDOW_SECONDS) + 1  # one, unless the machine is very busy
+    assert len(log.getvalue().splitlines()) <= windows * (REFUSALS_LOGGED_PER_WINDOW + 1)
 
 
 def _answer_with_buttons(bot, fake_slack) -> dict:
