@@ -197,3 +197,9 @@ def test_a_form_body_is_still_accepted(bot, fake_slack):
     body = urlencode({"command": "/placement", "text": "help", "channel_id": CHANNEL, "user_id": "U1", "team_id": "T0001",
                       "response_url": fake_slack.response_url("form"), "trigger_id": "t"}).encode()
     assert _raw_post(bot, body, _signed_headers(body, "application/x-www-form-urlencoded")) == 200
+
+
+def test_slacks_certificate_check_gets_200_and_nothing_else(bot, fake_slack, log):
+    assert _raw_post(bot, b"ssl_check=1&token=legacy", [("Content-Type", "application/x-www-form-urlencoded")]) == 200
+    bot.settle()
+    assert log.getvalue() == "" and fake_slack.calls("response") == []
