@@ -11,9 +11,11 @@ import logging
 import sqlite3
 from typing import Any, Callable, Mapping
 
-from slack_bolt import BoltResponse
+from slack_bolt import BoltContext, BoltResponse
 
-from ..storage.interface import EventLedger
+from ..storage.interface import Claim, EventLedger
+
+CLAIM_KEY = "placement_claim"  # in Bolt's context, for the listener: was the event taken over?
 
 
 def event_payload(body: Mapping[str, Any]) -> str:
@@ -22,18 +24,23 @@ def event_payload(body: Mapping[str, Any]) -> str:
 
 
 def claim_every_event(ledger: EventLedger) -> Callable[..., BoltResponse | None]:
-    def claim_or_skip(body: dict[str, Any], next: Callable[[], None], logger: logging.Logger) -> BoltResponse | None:
+    def claim_or_skip(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], None], logger: logging.Logger
+    ) -> BoltResponse | None:
         event_id = body.get("event_id")
-        if body.get("type") == "event_callback" and event_id and not _claim(ledger, str(event_id), body, logger):
-            logger.info("event %s was already taken on; not answering it again", event_id)
-            return BoltResponse(status=200, body="")
+        if body.get("type") == "event_callback" and event_id:
+            claim = _claim(ledger, str(event_id), body, logger)
+            if not claim:
+                logger.info("event %s was already taken on; not answering it again", event_id)
+                return BoltResponse(status=200, body="")
+            context[CLAIM_KEY] = claim
         next()
         return None
 
     return claim_or_skip
 
 
-def _claim(ledger: EventLedger, event_id: str, body: Mapping[str, Any], logger: logging.Logger) -> bool:
+def _claim(ledger: EventLedger, event_id: str, body: Mapping[str, Any], logger: logging.Logger) -> Claim:
     """An event whose claim cannot be recorded is answered anyway: an occasional double
     answer is better than no answer at all while the database is unwritable."""
     try:
@@ -45,4 +52,4 @@ def _claim(ledger: EventLedger, event_id: str, body: Mapping[str, Any], logger: 
             event_id,
             error,
         )
-        return True
+        return Claim.NEW

@@ -90,7 +90,7 @@ class Upkeep:
                 self._ledger.finish(taken.event_id, ABANDONED)
                 continue
             logger.info("answering event %s, left unfinished by a process that stopped", taken.event_id)
-            self._answer_threads.submit(self._answers.answer, self._client, logger, json.loads(taken.payload))
+            self._answer_threads.submit(self._answers.answer, self._client, logger, json.loads(taken.payload), taken_over=True)
 
     def _sweep(self) -> None:
         cutoff = time.time() - self._retention_seconds

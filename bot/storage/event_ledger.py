@@ -18,7 +18,7 @@ import uuid
 from concurrent.futures import Future
 from typing import Callable
 
-from .interface import TakenOver, TakeOvers
+from .interface import Claim, TakenOver, TakeOvers
 from .sqlite_database import SqliteDatabase
 
 # The owner renews its leases three times in this span; another process takes over only
@@ -33,6 +33,7 @@ _CLAIM = """
 INSERT INTO events (event_id, received_at, payload, owner, lease_until, attempts) VALUES (:id, :now, :payload, :owner, :lease, 1)
 ON CONFLICT (event_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until, attempts = events.attempts + 1
 WHERE events.finished_at IS NULL AND events.lease_until < :now AND events.attempts < :max_attempts AND events.owner IS NOT :owner
+RETURNING attempts
 """
 _FINISH = "UPDATE events SET finished_at = :now, outcome = :outcome, payload = NULL, owner = NULL WHERE event_id = :id"
 _RENEW = "UPDATE events SET lease_until = :lease WHERE owner = :owner AND finished_at IS NULL"
@@ -60,11 +61,14 @@ class SqliteEventLedger:
         self.lease_seconds = lease_seconds
         self.owner = uuid.uuid4().hex
 
-    def claim(self, event_id: str, payload: str) -> bool:
+    def claim(self, event_id: str, payload: str) -> Claim:
         now = self._clock()
         values = {"id": event_id, "now": now, "payload": payload, "owner": self.owner, "lease": now + self.lease_seconds,
                   "max_attempts": MAX_ATTEMPTS}
-        return self._database.write(lambda connection: connection.execute(_CLAIM, values).rowcount == 1)
+        row = self._database.write(lambda connection: connection.execute(_CLAIM, values).fetchone())
+        if row is None:
+            return Claim.NOT_OURS
+        return Claim.NEW if row[0] == 1 else Claim.TAKEN_OVER
 
     def finish(self, event_id: str, outcome: str) -> None:
         values = {"id": event_id, "now": self._clock(), "outcome": outcome}

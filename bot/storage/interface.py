@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
 
 from ..understanding.question import FactFinding
@@ -31,6 +32,15 @@ class Conversation:
     thread: str  # the thread's ts, or a key of our own for slash-command answers
     subject: str | None
     facts: tuple[FactFinding, ...]
+
+
+class Claim(Enum):
+    NEW = "new"  # first seen: this process answers it
+    TAKEN_OVER = "taken over"  # its owner stopped before finishing it: this process answers it, and it may have been posted
+    NOT_OURS = "not ours"  # answered, or being answered by a living process: acknowledge it, nothing more
+
+    def __bool__(self) -> bool:
+        return self is not Claim.NOT_OURS
 
 
 @dataclass(frozen=True)
@@ -51,11 +61,11 @@ class EventLedger(Protocol):
     owner: str  # this process, as its leases name it
     lease_seconds: float
 
-    def claim(self, event_id: str, payload: str) -> bool:
+    def claim(self, event_id: str, payload: str) -> Claim:
         """Records the event durably and makes this process its owner, before Slack gets
-        its ack. True for a new event, or for one whose owner stopped renewing its lease
-        without finishing it; False for every other delivery (a retry, a replay, a second
-        replica). Raises the database's error when it could not say."""
+        its ack. NEW for a new event, TAKEN_OVER for one whose owner stopped renewing its
+        lease without finishing it; NOT_OURS for every other delivery (a retry, a replay, a
+        second replica). Raises the database's error when it could not say."""
 
     def finish(self, event_id: str, outcome: str) -> None:
         """Marks the event answered (or given up), durably, and forgets its payload."""

@@ -1,13 +1,15 @@
 """`placement serve --http` killed with SIGKILL at random points during bursts, restarted on
 the same database each time, while the senders act as Slack does: whatever was not
 acknowledged is delivered again (marked as a retry) to the next process. Every event must
-be answered exactly once, except that a post in flight at a kill (it reached Slack, its
-response never came back) may be posted once more by the process that takes it over."""
+be answered exactly once, except that a mention whose post was in flight at a kill (it
+reached Slack, its response never came back) may be posted once more by the process that
+takes it over; a direct message never is, since the bot can read its thread first."""
 
 from __future__ import annotations
 
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -16,9 +18,10 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPException
 
-from bot_harness import SlackSender, mention
+from bot_harness import DM_CHANNEL, RunningBot, SlackSender, direct_message, event_callback, mention
 from test_serve import REPO, _environment, _free_port, _wait_until_listening
 
+from bot.slack.event_claims import event_payload
 from bot.slack.server import ANSWER_THREADS
 
 KILLS = 22
@@ -48,8 +51,7 @@ def _deliver(sender: SlackSender, deliveries: list[tuple[str, str, int | None]])
     def send(delivery: tuple[str, str, int | None]) -> None:
         event_id, ts, retry = delivery
         try:
-            acked = sender.send_event(mention(QUESTIONS[int(ts[-6:]) % len(QUESTIONS)], ts=ts), event_id=event_id,
-                                      retry_num=retry).status == 200
+            acked = sender.send_event(_event(ts), event_id=event_id, retry_num=retry).status == 200
         except (OSError, HTTPException):  # refused, or cut off by the kill
             acked = False
         if not acked:
@@ -59,6 +61,13 @@ def _deliver(sender: SlackSender, deliveries: list[tuple[str, str, int | None]])
     with ThreadPoolExecutor(max_workers=SENDERS) as senders:
         list(senders.map(send, deliveries))
     return unacked
+
+
+def _event(ts: str) -> dict:
+    """Every other event a direct message, the others mentions in a channel."""
+    index = int(ts[-6:])
+    question = QUESTIONS[index % len(QUESTIONS)]
+    return direct_message(question, ts=ts) if index % 2 else mention(question, ts=ts)
 
 
 def test_sigkill_at_random_points_during_bursts_answers_every_event_once(fake_slack, database_path):
@@ -94,8 +103,11 @@ def test_sigkill_at_random_points_during_bursts_answers_every_event_once(fake_sl
     finally:
         process.kill()
 
-    posts = Counter(post["thread_ts"] for post in fake_slack.calls("chat.postMessage"))
+    all_posts = fake_slack.calls("chat.postMessage")
+    posts = Counter(post["thread_ts"] for post in all_posts)
     assert [ts for ts in events if posts[ts] == 0] == [], "events never answered"
+    in_direct_messages = Counter(post["thread_ts"] for post in all_posts if post["channel"] == DM_CHANNEL)
+    assert len(in_direct_messages) == len(events) // 2 and set(in_direct_messages.values()) == {1}
     doubled = [ts for ts in events if posts[ts] > 1]
     for ts in doubled:  # each extra post is for a post in flight at a kill
         arrivals = fake_slack.received_at[ts]
@@ -106,3 +118,37 @@ def test_sigkill_at_random_points_during_bursts_answers_every_event_once(fake_sl
     assert len(kill_times) == KILLS
     assert "Traceback" not in log
     print(f"{len(events)} events, {KILLS} kills, {len(doubled)} posted more than once (in flight at a kill)")
+
+
+def test_a_direct_message_answered_just_before_a_kill_is_not_answered_again_by_the_next_process(
+    fake_slack, advisor, database_path
+):
+    events = {"Ev0DM": direct_message(QUESTIONS[0], ts="1710100000.000001"),
+              "Ev0MENTION": mention(QUESTIONS[0], ts="1710100000.000002")}
+    first = RunningBot(fake_slack, advisor, database_path)
+    try:
+        for event_id, event in events.items():
+            first.send_event(event, event_id=event_id)
+        fake_slack.wait_for("chat.postMessage", count=2)
+        first.settle()
+    finally:
+        first.stop()
+    with sqlite3.connect(database_path) as connection:  # as a kill after each post, before its finish, leaves them
+        for event_id, event in events.items():
+            connection.execute("UPDATE events SET finished_at = NULL, outcome = NULL, payload = ?, owner = 'killed', "
+                               "lease_until = 0 WHERE event_id = ?", (event_payload(event_callback(event, event_id)), event_id))
+    second = RunningBot(fake_slack, advisor, database_path, lease_seconds=1.0)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not _all_finished(database_path):
+            time.sleep(0.1)
+        second.settle()
+    finally:
+        second.stop()
+    posts = Counter(post["thread_ts"] for post in fake_slack.calls("chat.postMessage"))
+    assert posts == {"1710100000.000001": 1, "1710100000.000002": 2}  # the DM's thread was read; a channel's cannot be
+
+
+def _all_finished(database_path: str) -> bool:
+    with sqlite3.connect(database_path) as connection:
+        return connection.execute("SELECT count(*) FROM events WHERE finished_at IS NULL").fetchone()[0] == 0

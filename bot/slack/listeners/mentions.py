@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
+
+from ...storage.interface import Claim
+from ..event_claims import CLAIM_KEY
 
 if TYPE_CHECKING:  # event_answers imports this package
     from ..event_answers import EventAnswers
@@ -14,5 +17,5 @@ if TYPE_CHECKING:  # event_answers imports this package
 
 def register(app: App, answers: EventAnswers) -> None:
     @app.event("app_mention")
-    def answer_mention(body: dict[str, Any], client: WebClient, logger: logging.Logger) -> None:
-        answers.answer(client, logger, body)
+    def answer_mention(body: dict[str, Any], context: BoltContext, client: WebClient, logger: logging.Logger) -> None:
+        answers.answer(client, logger, body, taken_over=context.get(CLAIM_KEY) is Claim.TAKEN_OVER)
