@@ -162,7 +162,12 @@ class FakeSlackApi:
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 parts = self.path.strip("/").split("/")
                 method = parts[1] if parts[0] == "api" and len(parts) > 1 else parts[0]
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                length = int(self.headers.get("Content-Length") or 0)
+                data = self.rfile.read(length)
+                if len(data) < length:  # the caller went away mid-request (killed): Slack never saw it whole
+                    self.close_connection = True
+                    return
+                raw = data.decode()
                 if "json" in (self.headers.get("Content-Type") or ""):
                     body = json.loads(raw or "{}")
                 else:

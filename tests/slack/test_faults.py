@@ -198,7 +198,8 @@ def test_a_locked_database_still_answers_at_once_and_the_thread_forgets_once_the
         [answer] = fake_slack.wait_for("chat.postMessage")
         # Neither write waits for the lock longer than the busy timeout; each then gives up and says so.
         [warning] = _wait_for_lines(caplog, "conversation memory unavailable")
-        dedupe_off, finish_off = _wait_for_lines(caplog, "Ev0LOCKED")
+        [dedupe_off] = _wait_for_lines(caplog, "could not record event Ev0LOCKED")
+        [finish_off] = _wait_for_lines(caplog, "could not mark event Ev0LOCKED finished")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -240,8 +241,8 @@ def test_a_database_file_replaced_by_a_directory_still_answers_and_says_so(bot, 
     assert reply.status == 200 and answer["text"].startswith("Containers")
     [warning] = _wait_for_lines(caplog, "conversation memory unavailable")
     assert QUESTION_TS in warning
-    dedupe_off = [line for line in _wait_for_lines(caplog, "Ev0NODB") if "answering it anyway" in line]
-    assert dedupe_off
+    [dedupe_off] = _wait_for_lines(caplog, "could not record event Ev0NODB")
+    assert "answering it anyway" in dedupe_off
     _assert_quiet_and_secret_free(caplog)
     _follow_up_forgets_the_question(bot, fake_slack)
 
