@@ -31,7 +31,7 @@ def main() -> None:
     def reply(event: dict, client) -> None:
         client.chat_postMessage(channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"], text="Run it in containers.")
 
-    server = HttpServer(app, "127.0.0.1", int(os.environ["PORT"]))
+    server = HttpServer(app, "127.0.0.1", int(os.environ["PORT"]), os.environ["SLACK_SIGNING_SECRET"])
     signal.signal(signal.SIGTERM, lambda *_: server.stop())
     server.run()
     answers.shutdown(wait=True)

@@ -10,7 +10,7 @@ import sqlite3
 from ..advisor import Advisor
 from ..answering.answer import Answer
 from ..rendering.block_kit import SlackMessage, render_answer, render_chain
-from ..storage.conversations import Conversation, ConversationStore
+from ..storage.interface import Conversation, ConversationMemory
 from ..storage.sqlite_database import on_failure
 from ..understanding.question import FactFinding
 from ..understanding.slack_markup import to_plain_text
@@ -27,9 +27,13 @@ def asks_why(wire_text: str) -> bool:
 
 
 class ConversationReplies:
-    def __init__(self, advisor: Advisor, conversations: ConversationStore) -> None:
+    def __init__(self, advisor: Advisor, conversations: ConversationMemory) -> None:
         self._advisor = advisor
         self._conversations = conversations
+
+    @property
+    def known_facts(self) -> frozenset[str]:
+        return frozenset(self._advisor.knowledge.facts)
 
     def reply_to_text(self, channel: str, thread: str, wire_text: str, starts_thread: bool) -> SlackMessage:
         """`starts_thread`: the message is not in a thread yet, so nothing was said
@@ -57,8 +61,7 @@ class ConversationReplies:
         facts = tuple(f for f in facts if f.fact not in clicked_facts) + clicked
         answer = self._advisor.advise(wire_text, earlier=facts, earlier_subject=earlier.subject if earlier else None)
         if answer.question.intent == "recommend":
-            question = answer.question
-            self._remember(Conversation(channel, thread, question.subject, question.facts))
+            self._remember(channel, thread, answer, earlier)
         return answer
 
     # The database being locked or unwritable costs the thread its memory, never the answer.
@@ -69,11 +72,17 @@ class ConversationReplies:
             _warn_forgetting(channel, thread, f"could not read it: {error}")
             return None
 
-    def _remember(self, conversation: Conversation) -> None:
-        """Does not wait for the database; a failed save is logged when it fails."""
+    def _remember(self, channel: str, thread: str, answer: Answer, earlier: Conversation | None) -> None:
+        """Saves only what this message said, for the database to merge into what the thread
+        holds by then (another follow-up may have added to it meanwhile). Does not wait for
+        the database; a failed save is logged when it fails."""
+        question = answer.question
+        known = {(f.fact, f.value) for f in earlier.facts} if earlier else set()
+        said = tuple(f for f in question.facts if (f.fact, f.value) not in known)
+        subject = question.subject if earlier is None or question.subject != earlier.subject else None
         on_failure(
-            self._conversations.save(conversation),
-            lambda error: _warn_forgetting(conversation.channel, conversation.thread, f"could not save it: {error}"),
+            self._conversations.merge(channel, thread, subject, said, earlier),
+            lambda error: _warn_forgetting(channel, thread, f"could not save it: {error}"),
         )
 
 

@@ -1,22 +1,32 @@
-"""Global middleware: a slash command or a button click is acknowledged on the request's
-own thread, before any listener runs.
+"""Global middleware: a slash command is answered in its acknowledgement, and a button
+click is acknowledged, on the request's own thread, before any listener runs.
 
 Bolt runs listeners on the answer threads, and would wait there for a command's or a
 click's listener to call ack(). With every answer thread waiting on a hung Slack, that
 ack would miss Slack's 3 seconds. Events need nothing here: Bolt acknowledges them
-itself before their listener runs.
+itself before their listener runs (after event_claims recorded them).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable
 
-from slack_bolt import Ack
+from slack_bolt import Ack, BoltResponse
+
+from .conversation_replies import ConversationReplies
+from .listeners.slash_command import command_answer
 
 ACKNOWLEDGED_EARLY = frozenset({"block_actions"})
 
 
-def acknowledge_at_once(body: dict[str, Any], ack: Ack, next: Callable[[], None]) -> None:
-    if body.get("command") or body.get("type") in ACKNOWLEDGED_EARLY:
-        ack()
-    next()
+def acknowledge_at_once(replies: ConversationReplies) -> Callable[..., BoltResponse | None]:
+    def acknowledge(body: dict[str, Any], ack: Ack, next: Callable[[], None], logger: logging.Logger) -> BoltResponse | None:
+        if body.get("command"):
+            return ack(**command_answer(replies, body, logger))  # the whole answer: no listener runs
+        if body.get("type") in ACKNOWLEDGED_EARLY:
+            ack()
+        next()
+        return None
+
+    return acknowledge

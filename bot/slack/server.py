@@ -1,5 +1,9 @@
 """`placement serve`: configuration from the environment, then HTTP mode or Socket Mode until
-SIGTERM, which lets the answers in flight finish before the process exits."""
+SIGTERM, which lets the answers in flight finish before the process exits, within a bound:
+HTTP requests already received get DRAIN_SECONDS (http_server.py), answers
+ANSWER_DRAIN_SECONDS (app_factory.py), the database's queued writes a few seconds. An
+answer still waiting on Slack then is handed back, unfinished, for another process or the
+next start to answer."""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ import signal
 import sqlite3
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Mapping, TextIO
 
 from slack_sdk import WebClient
@@ -18,7 +21,8 @@ from slack_sdk import WebClient
 from ..knowledge import DEFAULT_DIRECTORY, KnowledgeError
 from ..reloadable_advisor import ReloadableAdvisor
 from ..storage.sqlite_database import SqliteDatabase
-from .app_factory import build_app
+from .answer_threads import AnswerThreads
+from .app_factory import build_bot
 from .http_server import EVENTS_PATH, HttpServer
 from .log_redaction import SecretRedactor, configure_logging
 from .settings import MissingSetting, Settings, read_settings
@@ -105,40 +109,40 @@ def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) ->
 
 def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, client: WebClient, database: SqliteDatabase,
          redactor: SecretRedactor) -> int:
-    answers = ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="answer")
+    answers = AnswerThreads(ANSWER_THREADS)
     try:
-        app = build_app(client, settings.signing_secret, advisor, database, answers)
+        bot = build_bot(client, settings.signing_secret, advisor, database, answers, settings.lease_seconds, settings.retention_days)
     except Exception as error:  # Slack turned the token down after all, between the check and now
         raise StartFailure(f"Slack did not accept SLACK_BOT_TOKEN (auth.test at {settings.api_url}): {redactor.redact(str(error))}") from None
 
     if socket_mode:
         try:
             with libraries_quiet():
-                handler = open_socket_mode(app, str(settings.app_token))
+                handler = open_socket_mode(bot.app, str(settings.app_token))
         except OSError:
             raise StartFailure(
                 "Slack accepted SLACK_APP_TOKEN but its Socket Mode WebSocket (wss://) did not open: check that outgoing "
                 "WebSocket connections are allowed (firewall, HTTPS_PROXY)"
             ) from None
         logger.info("connected to Slack in Socket Mode")
+    else:
+        try:
+            server = HttpServer(bot.app, HTTP_HOST, settings.port, settings.signing_secret)
+        except OSError as error:  # taken since the check
+            raise port_failure(settings.port, error) from None
     threading.Thread(target=_warm_up, args=(advisor,), name="warm-up", daemon=True).start()
+    bot.upkeep.start()
     signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=_reload, args=(advisor,), name="reload", daemon=True).start())
     if socket_mode:
         stopping = threading.Event()
         _on_stop_signals(stopping.set)
         serve_socket_mode(handler, stopping)
     else:
-        try:
-            server = HttpServer(app, HTTP_HOST, settings.port)
-        except OSError as error:  # taken since the check
-            raise port_failure(settings.port, error) from None
         _on_stop_signals(server.stop)
         logger.info("listening for Slack on port %d at %s", server.port, EVENTS_PATH)
         server.run()
     logger.info("stopping: finishing the answers in flight")
-    answers.shutdown(wait=True)
-    if not database.close():
-        logger.warning("stopped before the database took every write: some threads may forget what was said")
+    bot.wind_down()
     logger.info("stopped")
     return 0
 

@@ -6,10 +6,13 @@ import os
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from ..storage.event_ledger import DEFAULT_LEASE_SECONDS
+
 DEFAULT_PORT = 3000
 DEFAULT_DATABASE = "placement.sqlite3"
 SLACK_API_DEFAULT = "https://slack.com/api/"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_RETENTION_DAYS = 30.0
 # What `placement serve --help` lists; the README's Settings table says the same at length.
 ENVIRONMENT = (
     ("SLACK_BOT_TOKEN", "bot token, xoxb-... (required)"),
@@ -19,6 +22,8 @@ ENVIRONMENT = (
     ("PLACEMENT_DB", f"SQLite file for conversations and handled events (default {DEFAULT_DATABASE})"),
     ("SLACK_API_URL", f"Slack Web API base URL (default {SLACK_API_DEFAULT})"),
     ("LOG_LEVEL", f"{', '.join(LOG_LEVELS)} (default INFO)"),
+    ("PLACEMENT_RETENTION_DAYS", f"days conversations and handled events are kept (default {DEFAULT_RETENTION_DAYS:g})"),
+    ("PLACEMENT_LEASE_SECONDS", f"how long an answer's claim on an event lasts unrenewed (default {DEFAULT_LEASE_SECONDS:g})"),
 )
 
 
@@ -35,6 +40,8 @@ class Settings:
     port: int
     database_path: str
     log_level: str
+    retention_days: float = DEFAULT_RETENTION_DAYS
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -74,6 +81,8 @@ def read_settings(socket_mode: bool, environ: Mapping[str, str] = os.environ) ->
     folder = os.path.dirname(os.path.abspath(database_path))
     if not os.path.isdir(folder):
         raise MissingSetting(f"PLACEMENT_DB: the folder {folder!r} does not exist; create it or point PLACEMENT_DB elsewhere")
+    retention_days = _positive_number(environ, "PLACEMENT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
+    lease_seconds = _positive_number(environ, "PLACEMENT_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
     return Settings(
         bot_token=bot_token,
         signing_secret=signing_secret,
@@ -82,4 +91,19 @@ def read_settings(socket_mode: bool, environ: Mapping[str, str] = os.environ) ->
         port=int(port_text),
         database_path=database_path,
         log_level=log_level,
+        retention_days=retention_days,
+        lease_seconds=lease_seconds,
     )
+
+
+def _positive_number(environ: Mapping[str, str], name: str, default: float) -> float:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise MissingSetting(f"{name} must be a number above 0, not {text[:20]!r}")
+    return value

@@ -1,6 +1,11 @@
 """The WebClient the bot calls Slack with: configurable base URL, a timeout on every call, and
-the failures worth another try (rate limits, Slack's own 500/503s, a dropped or hung
-connection) retried with backoff a bounded number of times."""
+the failures worth another try (rate limits, Slack's own 500/503s, a connection that could
+not be made) retried with backoff a bounded number of times.
+
+A message is never posted again after a read timeout or a connection dropped once the
+request was sent: Slack may have taken it and only answered late (a 6 s chat.postMessage
+against the 5 s timeout was posted twice or more). Calls that can be repeated without
+effect (chat.update of one message, auth.test) are retried on those errors too."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.http_retry.jitter import Jitter
+from slack_sdk.http_retry.request import HttpRequest
 
 # Slack usually answers in well under a second; a hung Slack must not hold an answer thread.
 TIMEOUT_SECONDS = 5.0
@@ -36,13 +42,26 @@ class _ProportionalJitter(Jitter):
         return duration * (1 + random.random() / 4)
 
 
+# Each call of these makes something new in Slack: repeating one that arrived makes it twice.
+NOT_REPEATABLE = ("chat.postMessage", "chat.postEphemeral")
+
+
+class _ConnectionErrorsBeforeSending(ConnectionErrorRetryHandler):
+    """urllib raises URLError for what fails while connecting or sending; a bare
+    TimeoutError, a reset or a disconnect afterwards means Slack got the request."""
+
+    def _can_retry(self, *, state, request: HttpRequest, response=None, error=None) -> bool:
+        if error is not None and not isinstance(error, URLError) and request.url.rstrip("/").endswith(NOT_REPEATABLE):
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
+
+
 def build_web_client(token: str, api_url: str) -> WebClient:
     """Bolt copies timeout, retry handlers and logger into the client it gives each listener.
     Call it once logging is configured."""
     backoff = BackoffRetryIntervalCalculator(backoff_factor=BACKOFF_SECONDS, jitter=_ProportionalJitter())
     # A read that times out surfaces as a bare TimeoutError, which the default handler does not
-    # retry. Retrying it can post twice if Slack did take the first call and only answered late;
-    # one rare duplicate is better than an answer never posted.
+    # retry: it is retried here for the calls that can be repeated, never for a post.
     connection_errors = [URLError, ConnectionResetError, RemoteDisconnected, TimeoutError]
     return WebClient(
         token=token,
@@ -50,7 +69,7 @@ def build_web_client(token: str, api_url: str) -> WebClient:
         timeout=TIMEOUT_SECONDS,
         logger=_api_call_logger(),
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES, interval_calculator=backoff, error_types=connection_errors),
+            _ConnectionErrorsBeforeSending(max_retry_count=CONNECTION_RETRIES, interval_calculator=backoff, error_types=connection_errors),
             ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES, interval_calculator=backoff),
             RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
         ],

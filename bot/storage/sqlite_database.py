@@ -11,8 +11,9 @@ of SQLite work), and a burst of 400 events queued 36 ms on it before each ack.
 A caller that need not wait for its write submits it and goes on; `close()`, at
 shutdown, lets the writes already submitted finish.
 
-WAL with synchronous=NORMAL never corrupts the file; a power cut may lose the last
-few writes, which only makes a thread forget or a retry be answered twice.
+WAL with synchronous=NORMAL never corrupts the file, and a commit survives the process
+being killed (SIGKILL, OOM) at any moment: only a power cut or an OS crash may lose the
+last few commits, which may make a thread forget or an event be answered twice.
 """
 
 from __future__ import annotations
@@ -27,21 +28,45 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    channel TEXT NOT NULL,
-    thread TEXT NOT NULL,
-    subject TEXT,
-    facts TEXT NOT NULL,
-    updated_at REAL NOT NULL,
-    PRIMARY KEY (channel, thread)
-);
-CREATE TABLE IF NOT EXISTS handled_events (
-    event_id TEXT PRIMARY KEY,
-    handled_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS handled_events_by_age ON handled_events (handled_at);
-"""
+SCHEMA_VERSION = 2
+# Each statement alone: executescript() would commit the migration's transaction half-way.
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS conversations (
+        channel TEXT NOT NULL,
+        thread TEXT NOT NULL,
+        subject TEXT,
+        facts TEXT NOT NULL,  -- a JSON object: fact -> {"value": bool, "evidence": the user's words}
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (channel, thread)
+    )""",
+    "CREATE INDEX IF NOT EXISTS conversations_by_age ON conversations (updated_at)",
+    """CREATE TABLE IF NOT EXISTS events (
+        event_id TEXT PRIMARY KEY,
+        received_at REAL NOT NULL,
+        payload TEXT,  -- what answering it needs; NULL once finished
+        owner TEXT,  -- the process answering it
+        lease_until REAL NOT NULL DEFAULT 0,  -- until then, no other process takes it over
+        attempts INTEGER NOT NULL DEFAULT 0,
+        finished_at REAL,
+        outcome TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS events_by_age ON events (received_at)",
+    "CREATE INDEX IF NOT EXISTS events_unfinished ON events (lease_until) WHERE finished_at IS NULL",
+)
+# Version 1 (before events had leases): conversations kept their facts as a JSON list, and
+# handled event ids had a table of their own.
+_FROM_VERSION_1 = (
+    """UPDATE conversations SET facts = (
+        SELECT json_group_object(json_extract(value, '$.fact'),
+                                 json_object('value', json(CASE WHEN json_extract(value, '$.value') THEN 'true' ELSE 'false' END),
+                                             'evidence', json_extract(value, '$.evidence')))
+        FROM json_each(conversations.facts)) WHERE json_type(facts) = 'array'""",
+)
+_HANDLED_EVENTS_OF_VERSION_1 = (
+    "INSERT OR IGNORE INTO events (event_id, received_at, attempts, finished_at, outcome) "
+    "SELECT event_id, handled_at, 1, handled_at, 'answered' FROM handled_events",
+    "DROP TABLE handled_events",
+)
 # Short, because a claim runs before Slack gets its ack (3 s) and every answer waits on its
 # thread's row: a database held locked by something else must cost an answer its memory, not
 # its delivery. Writes here take milliseconds, so this is still far above normal contention.
@@ -51,10 +76,10 @@ BUSY_TIMEOUT_SECONDS = 1.0
 Result = TypeVar("Result")
 Write = Callable[[sqlite3.Connection], Result]
 MAX_WRITES_PER_TRANSACTION = 200
-# The writer waits this long after a write arrives before it commits, so that an event's
-# writes (its id, then its thread's conversation) share one transaction, and the commit
-# runs while the answer's post waits on Slack instead of competing with it for the GIL.
-# Only a retry's claim waits for a write, and retries are rare.
+# The writer waits this long after a write nobody waits for arrives before it commits, so
+# that more writes share the transaction and the commit runs while the answer's post waits
+# on Slack instead of competing with it for the GIL. A write somebody waits for (an event's
+# claim, before its ack) is committed at once, with whatever else is queued by then.
 GROUP_COMMIT_DELAY_SECONDS = 0.002
 _STOP = None  # queued by close()
 
@@ -63,13 +88,13 @@ class SqliteDatabase:
     def __init__(self, path: str) -> None:
         self.path = path
         self._threads = threading.local()
-        self._writes: queue.SimpleQueue[tuple[Write, Future] | None] = queue.SimpleQueue()
+        self._writes: queue.SimpleQueue[tuple[Write, Future, bool] | None] = queue.SimpleQueue()
         self._writer_connection: sqlite3.Connection | None = None
         self._writer_identity: tuple[int, int] | None = None
-        setup = self._open()
+        setup = self._open(isolation_level=None)
         try:
             setup.execute("PRAGMA journal_mode=WAL")
-            setup.executescript(_SCHEMA)
+            _migrate(setup)
         finally:
             setup.close()
         self._writer = threading.Thread(target=self._run_writes, name="sqlite-writer", daemon=True)
@@ -82,20 +107,20 @@ class SqliteDatabase:
         with connection:
             yield connection
 
-    def submit(self, change: Write) -> "Future[Result]":
+    def submit(self, change: Write, waited_for: bool = False) -> "Future[Result]":
         """Queues `change(connection)` for the writer thread, which runs it in a
         transaction it may share with other writes (each in a savepoint of its own).
         The future holds its result, or the sqlite3.Error it failed with. Writes run
         in the order they were submitted."""
         done: Future = Future()
-        self._writes.put((change, done))
+        self._writes.put((change, done, waited_for))
         return done
 
     def write(self, change: Write) -> Result:
         """`submit`, then wait for the result. Raises sqlite3.Error when the write
         failed or could not run within the busy timeout."""
         try:
-            return self.submit(change).result(timeout=BUSY_TIMEOUT_SECONDS * 2)
+            return self.submit(change, waited_for=True).result(timeout=BUSY_TIMEOUT_SECONDS * 2)
         except FutureTimeout:
             raise sqlite3.OperationalError("database is locked (the writes before this one are still waiting)") from None
 
@@ -109,7 +134,7 @@ class SqliteDatabase:
     def _run_writes(self) -> None:
         while True:
             batch = [self._writes.get()]
-            if batch[0] is not _STOP:
+            if batch[0] is not _STOP and not batch[0][2]:
                 time.sleep(GROUP_COMMIT_DELAY_SECONDS)
             while len(batch) < MAX_WRITES_PER_TRANSACTION and batch[-1] is not _STOP:
                 try:
@@ -123,14 +148,14 @@ class SqliteDatabase:
                 return
             self._write_batch(batch)
 
-    def _write_batch(self, batch: list[tuple[Write, Future]]) -> None:
+    def _write_batch(self, batch: list[tuple[Write, Future, bool]]) -> None:
         """One transaction for the whole batch, a savepoint for each write, so one
         failing write does not undo the others. Never raises: this thread must live."""
         outcomes: list[tuple[Future, object, BaseException | None]] = []
         try:
             connection = self._connection_for_writes()
             connection.execute("BEGIN IMMEDIATE")
-            for change, done in batch:
+            for change, done, _ in batch:
                 connection.execute("SAVEPOINT one_write")
                 try:
                     outcomes.append((done, change(connection), None))
@@ -141,7 +166,7 @@ class SqliteDatabase:
             connection.execute("COMMIT")
         except Exception as error:  # the transaction is lost: every write in it failed
             self._abandon_writer_connection()
-            for _, done in batch:
+            for _, done, _ in batch:
                 done.set_exception(error)
             return
         for done, result, error in outcomes:
@@ -189,6 +214,24 @@ class SqliteDatabase:
             connection.close()
             raise
         return connection
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Creates or upgrades the schema, once, even when several processes start together:
+    the first to take the write lock does it, the others then find it done."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        if connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            for statement in _SCHEMA + _FROM_VERSION_1:
+                connection.execute(statement)
+            if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'handled_events'").fetchone():
+                for statement in _HANDLED_EVENTS_OF_VERSION_1:
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
 
 
 def on_failure(write: "Future[object]", report: Callable[[BaseException], None]) -> None:

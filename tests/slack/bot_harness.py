@@ -12,7 +12,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import count
 from typing import Any
@@ -21,9 +20,11 @@ from urllib.parse import urlencode
 from fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi
 from slack_sdk.signature import SignatureVerifier
 
-from bot.slack.app_factory import build_app
+from bot.slack.answer_threads import AnswerThreads
+from bot.slack.app_factory import build_bot
 from bot.slack.http_server import EVENTS_PATH, HttpServer
 from bot.slack.server import ANSWER_THREADS
+from bot.storage.event_ledger import DEFAULT_LEASE_SECONDS
 from bot.slack.web_client import build_web_client
 from bot.storage.sqlite_database import SqliteDatabase
 
@@ -33,23 +34,6 @@ CHANNEL = "C0CHANNEL"
 DM_CHANNEL = "D0DIRECT"
 USER = "U0PERSON"
 _ids = count(1)
-
-
-class TrackingExecutor(ThreadPoolExecutor):
-    """Bolt's listener executor, plus a way for a test to wait until every answer is done,
-    so that "nothing more was posted" is checked after the fact, not raced."""
-
-    def __init__(self, threads: int) -> None:
-        super().__init__(max_workers=threads)
-        self._futures: list[Future] = []
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        future = super().submit(fn, *args, **kwargs)
-        self._futures.append(future)
-        return future
-
-    def wait_idle(self, timeout: float = 10.0) -> None:
-        wait(list(self._futures), timeout=timeout)
 
 
 @dataclass(frozen=True)
@@ -103,6 +87,12 @@ class SlackSender:
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
 
+def acked_answer(reply: HttpReply) -> dict[str, Any]:
+    """A slash command's answer, sent back in its acknowledgement."""
+    assert reply.status == 200, reply
+    return json.loads(reply.body)
+
+
 def event_callback(event: dict[str, Any], event_id: str) -> dict[str, Any]:
     return {"token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0APP", "type": "event_callback", "event": event,
             "event_id": event_id, "event_time": int(time.time()),
@@ -143,22 +133,32 @@ def all_text(message: dict[str, Any]) -> str:
 class RunningBot(SlackSender):
     """The production app and HTTP server, in this process, on a free port."""
 
-    def __init__(self, fake: FakeSlackApi, advisor, database_path: str) -> None:
-        self.answers = TrackingExecutor(ANSWER_THREADS)  # as `placement serve` makes it
+    def __init__(self, fake: FakeSlackApi, advisor, database_path: str, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
+        self.answers = AnswerThreads(ANSWER_THREADS)  # as `placement serve` makes them
         client = build_web_client(BOT_TOKEN, fake.api_url)
-        self.app = build_app(client, SIGNING_SECRET, advisor, SqliteDatabase(database_path), self.answers)
-        self._server = HttpServer(self.app, "127.0.0.1", 0)
+        self.database = SqliteDatabase(database_path)
+        self.bot = build_bot(client, SIGNING_SECRET, advisor, self.database, self.answers, lease_seconds)
+        self.app = self.bot.app
+        self.bot.upkeep.start()
+        self._server = HttpServer(self.app, "127.0.0.1", 0, SIGNING_SECRET)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
         super().__init__(f"http://127.0.0.1:{self._server.port}{EVENTS_PATH}", fake)
 
-    def stop(self) -> None:
+    @property
+    def port(self) -> int:
+        return self._server.port
+
+    def stop(self, **wind_down: float) -> None:
+        """As `placement serve` stops on SIGTERM."""
         self._server.stop()
         self._thread.join(timeout=10)
-        self.answers.shutdown(wait=True)
+        self.bot.wind_down(**wind_down)
 
     def settle(self) -> None:
-        self.answers.wait_idle()
+        """Waits until every answer started so far is done, so that "nothing more was
+        posted" is checked after the fact, not raced."""
+        self.answers.wait_idle(timeout=10)
 
 
 def free_port() -> int:

@@ -1,7 +1,8 @@
 """A local stand-in for Slack's Web API (and for response_url), on 127.0.0.1.
 
 It answers auth.test for the bot token it was given, records the body of every
-chat.postMessage, chat.update and response_url POST, and can be told to fail
+chat.postMessage, chat.update and response_url POST, answers conversations.replies with the
+bot's own posts in that thread (with their metadata when asked for it), and can be told to fail
 (429 with Retry-After, or 500), to be slow, or to hang without ever answering, for the
 next calls of a method.
 """
@@ -15,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
@@ -44,8 +45,11 @@ class FakeSlackApi:
         self._bot_token = bot_token
         self._lock = threading.Condition()
         self._calls: list[tuple[str, dict[str, Any]]] = []
+        self._call_ts: list[str] = []  # the ts given to each recorded call
         self._attempts: dict[str, int] = {}
         self._faults: deque[Fault] = deque()
+        self._every_call_delay: dict[str, float] = {}
+        self.received_at: dict[str, list[float]] = {}  # thread_ts -> when each chat.postMessage to it arrived
         self._next_ts = 1_700_000_000
         self._app_token: str | None = None
         self._socket_url = ""
@@ -87,6 +91,16 @@ class FakeSlackApi:
         with self._lock:
             self._app_token, self._socket_url = app_token, socket_url
 
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def delay_every(self, method: str, seconds: float) -> None:
+        """Every later call of `method` takes `seconds` before Slack takes it, as a Slack
+        under load: it is recorded (it reached Slack) even if the caller went away meanwhile."""
+        with self._lock:
+            self._every_call_delay[method] = seconds
+
     # -- what happened -----------------------------------------------------
     def calls(self, method: str) -> list[dict[str, Any]]:
         """Bodies of the successful calls of `method` ("chat.postMessage", or "response" for response_url)."""
@@ -120,8 +134,9 @@ class FakeSlackApi:
         with self._lock:
             self._calls.append((method, body))
             self._next_ts += 1
+            self._call_ts.append(f"{self._next_ts}.000100")
             self._lock.notify_all()
-            return f"{self._next_ts}.000100"
+            return self._call_ts[-1]
 
     def _answer(self, method: str, body: dict[str, Any], authorization: str) -> tuple[int, dict[str, Any] | str]:
         if method == RESPONSE_PATH:
@@ -134,6 +149,15 @@ class FakeSlackApi:
         if method == "auth.test":
             return 200, {"ok": True, "url": "https://example.slack.com/", "team": "Example", "user": "placement",
                          "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+        if method == "conversations.replies":
+            with self._lock:
+                posts = [(post, ts) for (name, post), ts in zip(self._calls, self._call_ts)
+                         if name == "chat.postMessage" and post.get("channel") == body.get("channel")
+                         and post.get("thread_ts") == body.get("ts")]
+            with_metadata = str(body.get("include_all_metadata")).lower() in ("1", "true")
+            return 200, {"ok": True, "has_more": False, "messages": [
+                {"type": "message", "ts": ts, "thread_ts": post.get("thread_ts"), "bot_id": BOT_ID, "text": post.get("text"),
+                 **({"metadata": post["metadata"]} if with_metadata and post.get("metadata") else {})} for post, ts in posts]}
         if method in ("chat.postMessage", "chat.update"):
             ts = self._record(method, body)
             return 200, {"ok": True, "channel": body.get("channel"), "ts": body.get("ts") or ts,
@@ -147,14 +171,23 @@ class FakeSlackApi:
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 parts = self.path.strip("/").split("/")
                 method = parts[1] if parts[0] == "api" and len(parts) > 1 else parts[0]
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                length = int(self.headers.get("Content-Length") or 0)
+                data = self.rfile.read(length)
+                if len(data) < length:  # the caller went away mid-request (killed): Slack never saw it whole
+                    self.close_connection = True
+                    return
+                raw = data.decode()
                 if "json" in (self.headers.get("Content-Type") or ""):
                     body = json.loads(raw or "{}")
                 else:
                     body = dict(parse_qsl(raw))
+                if method == "chat.postMessage":
+                    with fake._lock:
+                        fake.received_at.setdefault(str(body.get("thread_ts")), []).append(time.monotonic())
                 fault = fake._take_fault(method)
-                if fault and fault.delay:
-                    time.sleep(fault.delay)
+                delay = (fault.delay if fault else 0.0) + fake._every_call_delay.get(method, 0.0)
+                if delay:
+                    time.sleep(delay)
                 if fault and fault.hangs:
                     self.close_connection = True
                     return
@@ -172,6 +205,18 @@ class FakeSlackApi:
                 self.send_header("Content-Type", "text/plain" if isinstance(answer, str) else "application/json")
                 self.end_headers()
                 self.wfile.write(payload.encode())
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                url = urlsplit(self.path)
+                parts = url.path.strip("/").split("/")
+                method = parts[1] if parts[0] == "api" and len(parts) > 1 else parts[0]
+                fake._take_fault(method)
+                status, answer = fake._answer(method, dict(parse_qsl(url.query)), self.headers.get("Authorization") or "")
+                payload = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(payload)
 
             def log_message(self, *_: object) -> None:
                 pass

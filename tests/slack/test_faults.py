@@ -18,10 +18,10 @@ from http.client import HTTPException
 from typing import Callable, Iterator
 
 import pytest
-from bot_harness import BOT_TOKEN, CHANNEL, HttpReply, RunningBot, SlackSender, button, mention
+from bot_harness import BOT_TOKEN, CHANNEL, HttpReply, RunningBot, SlackSender, acked_answer, button, mention
 from test_serve import REPO, _environment, _wait_until_listening
 
-from bot.rendering.block_kit import WHY_ACTION
+from bot.rendering.block_kit import CLARIFY_YES_ACTION, WHY_ACTION
 from bot.slack import web_client
 from bot.slack.faults import APOLOGY
 from bot.slack.server import ANSWER_THREADS
@@ -84,32 +84,47 @@ def test_slack_server_errors_are_retried_with_backoff_until_the_answer_goes_out(
     assert time.monotonic() - started >= BACKOFF_SECONDS * (2**SERVER_ERROR_RETRIES - 1)  # waited between tries
 
 
-def test_a_hung_slack_call_times_out_and_the_retry_posts_the_answer(impatient_bot, fake_slack):
+def test_a_post_whose_response_never_comes_is_not_posted_again(impatient_bot, fake_slack, caplog):
+    """Slack may have taken a request whose response timed out: posting it again could
+    answer twice. The bot gives up on it in one line instead."""
     fake_slack.hang_next("chat.postMessage", count=1, seconds=SHORT_TIMEOUT_SECONDS * 4)
-    reply, took = _timed(lambda: impatient_bot.send_event(mention(QUESTION, ts=QUESTION_TS)))
-    assert (reply.status, took < FAST_ACK_SECONDS) == (200, True)
-    [posted] = fake_slack.wait_for("chat.postMessage", timeout=10)
-    assert (posted["thread_ts"], posted["text"].split(" ")[0]) == (QUESTION_TS, "Containers")
-    assert fake_slack.attempts("chat.postMessage") == 2
-
-
-def test_when_slack_never_answers_the_ack_is_fast_the_bot_gives_up_in_one_line_and_answers_the_next_event(
-    impatient_bot, fake_slack, caplog
-):
-    fake_slack.hang_next("chat.postMessage", count=1 + CONNECTION_RETRIES, seconds=SHORT_TIMEOUT_SECONDS * 4)
-    reply, took = _timed(lambda: impatient_bot.send_event(mention(QUESTION), event_id="Ev0HUNG"))
+    reply, took = _timed(lambda: impatient_bot.send_event(mention(QUESTION, ts=QUESTION_TS), event_id="Ev0HUNG"))
     assert (reply.status, took < FAST_ACK_SECONDS) == (200, True)
     impatient_bot.settle()
-    assert fake_slack.calls("chat.postMessage") == []
-    # Given up after the retries, with no apology sent into a Slack that is not answering.
-    assert fake_slack.attempts("chat.postMessage") == 1 + CONNECTION_RETRIES
+    assert fake_slack.attempts("chat.postMessage") == 1
     [gave_up] = _lines_naming(caplog, "Ev0HUNG")
-    assert "gave up" in gave_up and "\n" not in gave_up
+    assert "not sent again" in gave_up and "\n" not in gave_up
     _assert_quiet_and_secret_free(caplog)
 
-    impatient_bot.send_event(mention(QUESTION, ts=QUESTION_TS))
+    impatient_bot.send_event(mention(QUESTION, ts="1700004000.000200"))  # and the bot answers the next event
     [posted] = fake_slack.wait_for("chat.postMessage")
-    assert (posted["thread_ts"], posted["text"].split(" ")[0]) == (QUESTION_TS, "Containers")
+    assert (posted["thread_ts"], posted["text"].split(" ")[0]) == ("1700004000.000200", "Containers")
+
+
+def test_posts_slower_than_the_client_timeout_are_each_posted_once(impatient_bot, fake_slack):
+    """Slack taking longer than the client waits (6 s against 5 s in the probe; scaled down
+    here): each post reaches Slack late, and none is sent a second time."""
+    events = 5
+    fake_slack.slow_next("chat.postMessage", SHORT_TIMEOUT_SECONDS * 1.5, count=events)
+    threads = [f"1700004300.{index:06d}" for index in range(events)]
+    for ts in threads:
+        assert impatient_bot.send_event(mention(QUESTION, ts=ts)).status == 200
+    impatient_bot.settle()
+    fake_slack.wait_for("chat.postMessage", count=events, timeout=10)
+    time.sleep(SHORT_TIMEOUT_SECONDS * 4)  # time enough for any second post to arrive
+    assert sorted(post["thread_ts"] for post in fake_slack.calls("chat.postMessage")) == threads
+    assert fake_slack.attempts("chat.postMessage") == events
+
+
+def test_an_update_whose_response_never_comes_is_tried_again(impatient_bot, fake_slack):
+    """Updating one message twice shows the same thing, so a timeout is retried there."""
+    impatient_bot.send_event(mention("should our billing API be a container?", ts=QUESTION_TS))
+    [answer] = fake_slack.wait_for("chat.postMessage")
+    fake_slack.hang_next("chat.update", count=1, seconds=SHORT_TIMEOUT_SECONDS * 4)
+    impatient_bot.click(button(answer, CLARIFY_YES_ACTION), answer, CHANNEL, "1700009999.000100")
+    [updated] = fake_slack.wait_for("chat.update", timeout=15)
+    assert updated["text"].startswith("Virtual machine")
+    assert fake_slack.attempts("chat.update") == 2
 
 
 def test_a_slow_slack_does_not_hold_up_the_acks_of_other_events(impatient_bot, fake_slack):
@@ -134,17 +149,17 @@ def test_commands_and_clicks_are_acked_while_every_answer_thread_waits_on_a_hung
     why = button(earlier_answer, WHY_ACTION)
     click, took = _timed(lambda: impatient_bot.click(why, earlier_answer, CHANNEL, "1700009999.000100", response_name="click"))
     assert click.status == 200 and took < FAST_ACK_SECONDS
-    [answer] = fake_slack.wait_for("response", timeout=30)
-    assert "Startup Time" in answer["text"]
+    assert "Startup Time" in acked_answer(reply)["text"]  # the command's answer needed no answer thread
 
 
 def test_a_refused_response_url_is_logged_not_lost_silently(bot, fake_slack, caplog):
+    answer = acked_answer(bot.send_command("should our billing API be a container?"))
     fake_slack.fail_next("response", count=1, status=500)
-    assert bot.send_command("startup time?").status == 200
+    assert bot.click(button(answer, WHY_ACTION), answer, CHANNEL, "1700002000.000100", ephemeral=True).status == 200
     bot.settle()
     assert fake_slack.calls("response") == []
     [gave_up] = [line for line in _lines_naming(caplog, "gave up") if "response_url answered HTTP 500" in line]
-    assert "command from trigger" in gave_up
+    assert "click" in gave_up
     _assert_quiet_and_secret_free(caplog)
 
 
@@ -179,32 +194,34 @@ def test_a_locked_database_still_answers_at_once_and_the_thread_forgets_once_the
     holder = sqlite3.connect(database_path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        started = time.monotonic()
-        reply = bot.send_event(mention(QUESTION, ts=QUESTION_TS), event_id="Ev0LOCKED")
+        reply, acked_after = _timed(lambda: bot.send_event(mention(QUESTION, ts=QUESTION_TS), event_id="Ev0LOCKED"))
         [answer] = fake_slack.wait_for("chat.postMessage")
-        answered_after = time.monotonic() - started
         # Neither write waits for the lock longer than the busy timeout; each then gives up and says so.
         [warning] = _wait_for_lines(caplog, "conversation memory unavailable")
-        [dedupe_off] = _wait_for_lines(caplog, "Ev0LOCKED")
+        [dedupe_off] = _wait_for_lines(caplog, "could not record event Ev0LOCKED")
+        [finish_off] = _wait_for_lines(caplog, "could not mark event Ev0LOCKED finished")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert reply.status == 200 and answered_after < BUSY_TIMEOUT_SECONDS  # the answer never waited for the database
+    # The event's record waited for the lock no longer than the busy timeout, within Slack's 3 s.
+    assert reply.status == 200 and acked_after < SLACK_ACK_LIMIT_SECONDS
     assert answer["text"].startswith("Containers")
     assert QUESTION_TS in warning and "locked" in warning
-    assert "answering it anyway" in dedupe_off
+    assert "answering it anyway" in dedupe_off and "may be answered again" in finish_off
     _assert_quiet_and_secret_free(caplog)
     _follow_up_forgets_the_question(bot, fake_slack)
 
 
 def test_a_database_locked_for_a_moment_loses_nothing(bot, fake_slack, database_path, caplog):
-    holder = sqlite3.connect(database_path, isolation_level=None)
+    holder = sqlite3.connect(database_path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(BUSY_TIMEOUT_SECONDS / 4, holder.execute, ("ROLLBACK",))  # well within the busy timeout
+    release.start()
     try:
         bot.send_event(mention(QUESTION, ts=QUESTION_TS), event_id="Ev0BRIEF")
         fake_slack.wait_for("chat.postMessage")
     finally:
-        holder.execute("ROLLBACK")  # well within the busy timeout: the queued writes go through
+        release.join()
         holder.close()
     bot.send_event(mention(FOLLOW_UP, ts="1700004001.000100", thread_ts=QUESTION_TS))
     follow_up = fake_slack.wait_for("chat.postMessage", count=2)[1]
@@ -224,7 +241,7 @@ def test_a_database_file_replaced_by_a_directory_still_answers_and_says_so(bot, 
     assert reply.status == 200 and answer["text"].startswith("Containers")
     [warning] = _wait_for_lines(caplog, "conversation memory unavailable")
     assert QUESTION_TS in warning
-    [dedupe_off] = _wait_for_lines(caplog, "Ev0NODB")
+    [dedupe_off] = _wait_for_lines(caplog, "could not record event Ev0NODB")
     assert "answering it anyway" in dedupe_off
     _assert_quiet_and_secret_free(caplog)
     _follow_up_forgets_the_question(bot, fake_slack)

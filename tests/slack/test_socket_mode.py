@@ -8,11 +8,12 @@ import time
 from typing import Any, Iterator
 
 import pytest
-from bot_harness import BOT_TOKEN, CHANNEL, USER, TrackingExecutor, event_callback, mention
+from bot_harness import BOT_TOKEN, CHANNEL, USER, event_callback, mention
 from fake_slack_api import TEAM_ID
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot.slack.app_factory import build_app
+from bot.slack.answer_threads import AnswerThreads
+from bot.slack.app_factory import build_bot
 from bot.slack.server import ANSWER_THREADS
 from bot.slack.web_client import build_web_client
 from bot.storage.sqlite_database import SqliteDatabase
@@ -20,10 +21,10 @@ from bot.storage.sqlite_database import SqliteDatabase
 
 class SocketModeUnderTest:
     def __init__(self, fake_slack, advisor, database_path: str) -> None:
-        self.answers = TrackingExecutor(ANSWER_THREADS)
+        self.answers = AnswerThreads(ANSWER_THREADS)
         client = build_web_client(BOT_TOKEN, fake_slack.api_url)
         # No signing secret: Slack signs nothing in Socket Mode, and none is configured there.
-        app = build_app(client, "", advisor, SqliteDatabase(database_path), self.answers)
+        app = build_bot(client, "", advisor, SqliteDatabase(database_path), self.answers).app
         self.handler = SocketModeHandler(app, app_token="xapp-1-test-app-token")
         self.acks: list[dict[str, Any]] = []
         self.handler.client.send_message = lambda message: self.acks.append(json.loads(message))
@@ -49,7 +50,7 @@ def socket_bot(fake_slack, advisor, database_path) -> Iterator[SocketModeUnderTe
     running = SocketModeUnderTest(fake_slack, advisor, database_path)
     yield running
     running.handler.client.close()
-    running.answers.shutdown(wait=True)
+    running.answers.stop(timeout=30)
 
 
 def test_a_mention_over_socket_mode_is_acked_and_answered_in_its_thread(socket_bot, fake_slack):
@@ -66,14 +67,15 @@ def test_a_socket_mode_redelivery_is_acked_but_not_answered_twice(socket_bot, fa
     fake_slack.wait_for("chat.postMessage")
     socket_bot.receive("events_api", body, "env-3", retry_attempt=1)
     socket_bot.wait_for_ack("env-3")
-    socket_bot.answers.wait_idle()
+    socket_bot.answers.wait_idle(timeout=10)
     assert len(fake_slack.calls("chat.postMessage")) == 1
 
 
-def test_a_slash_command_over_socket_mode_is_answered_through_the_response_url(socket_bot, fake_slack):
+def test_a_slash_command_over_socket_mode_is_answered_in_its_ack(socket_bot, fake_slack):
     command = {"team_id": TEAM_ID, "channel_id": CHANNEL, "user_id": USER, "command": "/placement", "text": "startup time?",
                "response_url": fake_slack.response_url("socket"), "trigger_id": "trig-socket"}
     socket_bot.receive("slash_commands", command, "env-4")
-    socket_bot.wait_for_ack("env-4")
-    [answer] = fake_slack.wait_for("response")
-    assert "Startup Time" in json.dumps(answer["blocks"])
+    ack = socket_bot.wait_for_ack("env-4")
+    assert "Startup Time" in json.dumps(ack["payload"]["blocks"])
+    socket_bot.answers.wait_idle(timeout=10)
+    assert fake_slack.calls("response") == []

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from bot.storage.conversations import Conversation, ConversationStore
+from bot.storage.conversations import ConversationStore
 from bot.storage.sqlite_database import SqliteDatabase
 from bot.understanding.question import FactFinding
 
@@ -18,13 +18,13 @@ FACTS = (FactFinding("gpu", True, "a GPU"),)
 def test_a_file_replaced_under_a_kept_connection_fails_loudly(tmp_path):
     path = str(tmp_path / "placement.sqlite3")
     store = ConversationStore(SqliteDatabase(path))
-    store.save(Conversation("C1", "1.0", None, FACTS)).result()
+    store.merge("C1", "1.0", None, FACTS).result()
     assert store.find("C1", "1.0") is not None  # this thread now keeps a connection
     for name in glob.glob(path + "*"):
         os.remove(name)
     os.mkdir(path)
     with pytest.raises(sqlite3.Error):
-        store.save(Conversation("C1", "2.0", None, FACTS)).result(timeout=5)
+        store.merge("C1", "2.0", None, FACTS).result(timeout=5)
     with pytest.raises(sqlite3.Error):
         store.find("C1", "1.0")
 
@@ -36,7 +36,7 @@ def test_every_thread_sees_what_the_others_wrote(tmp_path):
 
     def write(index):
         for turn in range(50):
-            saves.append(store.save(Conversation("C1", f"{index}.{turn}", f"subject {index}", FACTS)))
+            saves.append(store.merge("C1", f"{index}.{turn}", f"subject {index}", FACTS))
             try:
                 assert store.find("C1", f"{index}.{turn}").subject == f"subject {index}"
             except sqlite3.Error as error:  # reported below
@@ -58,7 +58,7 @@ def test_a_conversation_is_answered_from_while_its_write_waits_for_a_locked_file
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        saved = store.save(Conversation("C1", "1.0", "billing", FACTS))
+        saved = store.merge("C1", "1.0", "billing", FACTS)
         assert store.find("C1", "1.0").facts == FACTS
         assert not saved.done()
     finally:
@@ -73,7 +73,7 @@ def test_closing_lets_every_submitted_write_finish(tmp_path):
     database = SqliteDatabase(path)
     store = ConversationStore(database)
     for turn in range(300):
-        store.save(Conversation("C1", f"1.{turn}", None, FACTS))
+        store.merge("C1", f"1.{turn}", None, FACTS)
     assert database.close()
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT count(*) FROM conversations").fetchone() == (300,)

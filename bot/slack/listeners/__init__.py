@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from slack_bolt import App
 
 from ..conversation_replies import ConversationReplies
-from . import buttons, direct_messages, mentions, slash_command
+from . import buttons, direct_messages, mentions
+
+if TYPE_CHECKING:  # event_answers imports this package
+    from ..event_answers import EventAnswers
 
 
-def register_listeners(app: App, replies: ConversationReplies) -> None:
+def register_listeners(app: App, replies: ConversationReplies, answers: "EventAnswers") -> None:
     """Listeners answer on Bolt's listener executor (the answer threads); everything is
-    acknowledged before: events by Bolt, commands and clicks by early_ack."""
-    for kind in (mentions, direct_messages, slash_command, buttons):
-        kind.register(app, replies)
+    acknowledged before: events by Bolt, clicks by early_ack. The slash command is
+    answered by early_ack alone, in its acknowledgement (listeners/slash_command.py)."""
+    mentions.register(app, answers)
+    direct_messages.register(app, answers)
+    buttons.register(app, replies)

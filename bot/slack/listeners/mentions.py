@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from ..conversation_replies import ConversationReplies
-from .thread_messages import answer_in_thread, is_from_person
+from ...storage.interface import Claim
+from ..event_claims import CLAIM_KEY
+
+if TYPE_CHECKING:  # event_answers imports this package
+    from ..event_answers import EventAnswers
 
 
-def register(app: App, replies: ConversationReplies) -> None:
+def register(app: App, answers: EventAnswers) -> None:
     @app.event("app_mention")
-    def answer_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient, logger: logging.Logger) -> None:
-        if is_from_person(event):
-            answer_in_thread(client, logger, replies, body, event)
+    def answer_mention(body: dict[str, Any], context: BoltContext, client: WebClient, logger: logging.Logger) -> None:
+        answers.answer(client, logger, body, taken_over=context.get(CLAIM_KEY) is Claim.TAKEN_OVER)

@@ -1,17 +1,19 @@
-"""/placement TEXT: answered through the command's response_url, only to the asker unless
-it starts with `public`. Slash commands cannot be used in threads, so each one starts its
-own conversation under a key of our own."""
+"""/placement TEXT: answered in the command's acknowledgement itself, only to the asker
+unless it starts with `public`. Slack never retries a slash command, so an answer sent
+later, through the response_url, would be lost to a crash between the two; the answer
+needs no Slack call, so it is ready well within the 3 s the ack has.
+
+Slash commands cannot be used in threads, so each one starts its own conversation under a
+key of our own."""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
-
-from slack_bolt import App, Respond
+from typing import Any, Mapping
 
 from ..conversation_replies import ConversationReplies
-from ..faults import answer_or_apologize, checked
+from ..faults import APOLOGY
 
 COMMAND = "/placement"
 PUBLIC_WORD = "public"
@@ -34,19 +36,12 @@ def split_public(text: str) -> tuple[bool, str]:
     return False, text.strip()
 
 
-def register(app: App, replies: ConversationReplies) -> None:
-    @app.command(COMMAND)
-    def answer_command(command: dict[str, Any], respond: Respond, logger: logging.Logger) -> None:
-        public, text = split_public(command.get("text") or "")
-        response_type = "in_channel" if public else "ephemeral"
-
-        def answer() -> None:
-            message = replies.reply_to_text(command["channel_id"], new_command_thread(), text, starts_thread=True)
-            checked(respond(blocks=list(message.blocks), text=message.text, response_type=response_type))
-
-        answer_or_apologize(
-            logger,
-            f"command from trigger {command.get('trigger_id')}",
-            answer,
-            lambda apology: respond(text=apology, response_type="ephemeral"),
-        )
+def command_answer(replies: ConversationReplies, command: Mapping[str, Any], logger: logging.Logger) -> dict[str, Any]:
+    """The acknowledgement's body (`ack(**it)`): the answer, or an apology only the asker sees."""
+    public, text = split_public(str(command.get("text") or ""))
+    try:
+        message = replies.reply_to_text(str(command["channel_id"]), new_command_thread(), text, starts_thread=True)
+    except Exception:
+        logger.exception("could not answer the command from trigger %s", command.get("trigger_id"))
+        return {"text": APOLOGY, "response_type": "ephemeral"}
+    return {"blocks": list(message.blocks), "text": message.text, "response_type": "in_channel" if public else "ephemeral"}

@@ -19,8 +19,31 @@ def is_from_person(event: Mapping[str, Any]) -> bool:
     return not event.get("bot_id") and (event.get("subtype") is None or event.get("subtype") in PERSON_SUBTYPES)
 
 
-def post(client: WebClient, channel: str, thread: str, message: SlackMessage) -> None:
-    client.chat_postMessage(channel=channel, thread_ts=thread, blocks=list(message.blocks), text=message.text)
+def deserves_answer(event: Mapping[str, Any]) -> bool:
+    """A person mentioning the bot in a channel, or writing to it in a direct message."""
+    kind = event.get("type")
+    in_reach = kind == "app_mention" or (kind == "message" and event.get("channel_type") == "im")
+    return in_reach and is_from_person(event)
+
+
+# Each answer to an event carries the event's id as message metadata, so that a process
+# taking the event over can see whether the answer was posted (bot/slack/event_answers.py).
+ANSWER_METADATA_TYPE = "placement_answer"
+
+
+def post(client: WebClient, channel: str, thread: str, message: SlackMessage, event_id: str | None = None) -> None:
+    metadata = {"event_type": ANSWER_METADATA_TYPE, "event_payload": {"event_id": event_id}} if event_id else None
+    client.chat_postMessage(channel=channel, thread_ts=thread, blocks=list(message.blocks), text=message.text, metadata=metadata)
+
+
+def answered_event_ids(messages: list[Mapping[str, Any]]) -> set[str]:
+    """The ids of the events whose answers are among `messages` (from conversations.replies)."""
+    found = set()
+    for message in messages:
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == ANSWER_METADATA_TYPE:
+            found.add(str((metadata.get("event_payload") or {}).get("event_id")))
+    return found
 
 
 def answer_in_thread(
@@ -29,13 +52,15 @@ def answer_in_thread(
     replies: ConversationReplies,
     body: Mapping[str, Any],
     event: Mapping[str, Any],
-) -> None:
-    """Replies in the thread the message was written in, or starts one under it."""
+) -> str:
+    """Replies in the thread the message was written in, or starts one under it; returns
+    how it ended (bot/slack/faults.py)."""
     channel = event["channel"]
     thread = event.get("thread_ts") or event["ts"]
-    answer_or_apologize(
+    event_id = str(body.get("event_id"))
+    return answer_or_apologize(
         logger,
-        f"event {body.get('event_id')}",
-        lambda: post(client, channel, thread, replies.reply_to_text(channel, thread, event.get("text") or "", starts_thread="thread_ts" not in event)),
+        f"event {event_id}",
+        lambda: post(client, channel, thread, replies.reply_to_text(channel, thread, event.get("text") or "", starts_thread="thread_ts" not in event), event_id),
         lambda apology: client.chat_postMessage(channel=channel, thread_ts=thread, text=apology),
     )

@@ -1,0 +1,66 @@
+"""Answers an event the ledger says is this process's, then marks it finished: the same
+for an event just delivered and for one taken over from a process that died.
+
+An event taken over may have been answered already: its first owner may have been killed
+after Slack took the post and before the response came back. In a direct message the bot
+can read the thread (its `im:history` scope), so it looks for an answer carrying the
+event's id before posting. In channels it cannot (that needs `channels:history`, which the
+bot does not ask for), and such an answer may be posted twice."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Any, Mapping
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from ..storage.interface import EventLedger
+from .conversation_replies import ConversationReplies
+from .faults import ANSWERED, SLACK_UNREACHABLE, describe_slack_failure
+from .listeners.thread_messages import answer_in_thread, answered_event_ids, deserves_answer
+
+NOT_FOR_US = "not for us"
+# The answers after the question; a thread longer than this is not searched further.
+REPLIES_LOOKED_AT = 200
+
+
+class EventAnswers:
+    def __init__(self, replies: ConversationReplies, ledger: EventLedger) -> None:
+        self._replies = replies
+        self._ledger = ledger
+
+    def answer(self, client: WebClient, logger: logging.Logger, body: Mapping[str, Any], taken_over: bool = False) -> None:
+        event = body.get("event") or {}
+        event_id = str(body.get("event_id"))
+        outcome = NOT_FOR_US
+        try:
+            if deserves_answer(event):
+                if taken_over and _answer_already_posted(client, logger, event_id, event):
+                    logger.info("event %s was answered before its first process stopped; not answering it again", event_id)
+                    outcome = ANSWERED
+                else:
+                    outcome = answer_in_thread(client, logger, self._replies, body, event)
+        finally:
+            self._finish(event_id, outcome, logger)
+
+    def _finish(self, event_id: str, outcome: str, logger: logging.Logger) -> None:
+        try:
+            self._ledger.finish(event_id, outcome)
+        except sqlite3.Error as error:
+            logger.warning("could not mark event %s finished (database: %s); it may be answered again after a restart",
+                           event_id, error)
+
+
+def _answer_already_posted(client: WebClient, logger: logging.Logger, event_id: str, event: Mapping[str, Any]) -> bool:
+    """Only a direct message's thread can be read; when it cannot be, the answer is posted."""
+    if event.get("channel_type") != "im":
+        return False
+    try:
+        replies = client.conversations_replies(channel=event["channel"], ts=event.get("thread_ts") or event["ts"],
+                                               oldest=event["ts"], include_all_metadata=True, limit=REPLIES_LOOKED_AT)
+    except (SlackApiError, *SLACK_UNREACHABLE) as error:
+        logger.warning("could not look for an earlier answer to event %s (%s); answering it", event_id, describe_slack_failure(error))
+        return False
+    return event_id in answered_event_ids(replies.get("messages") or [])

@@ -1,0 +1,145 @@
+"""WSGI middleware in front of Bolt on the public HTTP endpoint: only a well-formed request
+signed by Slack reaches the app.
+
+Bolt answers a malformed body, a JSON array or a doubled timestamp header with a 500 and a
+traceback, and logs the whole body of every request that fails verification. Here each
+is refused first, with a 400 (or 401 for a missing or wrong signature) and one short
+log line that names the reason and the size, never the body. The lines themselves are
+limited (REFUSALS_LOGGED_PER_WINDOW per window, then one line counting the rest), so a
+flood of bad requests cannot flood the log. Bolt still verifies the signature again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import logging
+import re
+import threading
+import time
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs
+
+logger = logging.getLogger("placement.front_door")
+
+CONTENT_TYPES = ("application/json", "application/x-www-form-urlencoded")
+REFUSALS_LOGGED_PER_WINDOW = 10
+REFUSAL_WINDOW_SECONDS = 10.0
+# Slack's own rule: a request signed more than five minutes ago is a replay.
+MAX_SIGNATURE_AGE_SECONDS = 5 * 60
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+
+WsgiApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
+
+
+class Refused(Exception):
+    def __init__(self, status: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class _RefusalLog:
+    """At most `limit` lines per window; then one line saying how many more there were."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self._limit, self._window = limit, window
+        self._lock = threading.Lock()
+        self._window_start, self._logged, self._unlogged = 0.0, 0, 0
+
+    def refused(self, reason: str, size: int, peer: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._window_start >= self._window:
+                if self._unlogged:
+                    logger.warning("refused %d more requests in %.0f s without logging each", self._unlogged, self._window)
+                self._window_start, self._logged, self._unlogged = now, 0, 0
+            if self._logged >= self._limit:
+                self._unlogged += 1
+                return
+            self._logged += 1
+        logger.warning("refused a request from %s: %s (%d bytes)", peer, reason, size)
+
+
+class FrontDoor:
+    def __init__(self, app: WsgiApp, signing_secret: str, path: str) -> None:
+        self._app = app
+        self._secret = signing_secret.encode()
+        self._path = path
+        self._log = _RefusalLog(REFUSALS_LOGGED_PER_WINDOW, REFUSAL_WINDOW_SECONDS)
+
+    def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != self._path:
+            return _reply(start_response, "404 Not Found", "not found")
+        if environ.get("REQUEST_METHOD") != "POST":
+            return _reply(start_response, "405 Method Not Allowed", "POST only")
+        size = _content_length(environ)
+        try:
+            body = environ["wsgi.input"].read(size) if size else b""
+            if _is_ssl_check(environ, body):  # Slack's certificate check of the command URL, which it may not sign
+                return _reply(start_response, "200 OK", "")
+            self._check(environ, body)
+        except Refused as refused:
+            self._log.refused(str(refused), size, str(environ.get("REMOTE_ADDR")))
+            return _reply(start_response, refused.status, "bad request" if refused.status.startswith("400") else "invalid request")
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return self._app(environ, start_response)
+
+    def _check(self, environ: dict, body: bytes) -> None:
+        content_type = str(environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+        if content_type not in CONTENT_TYPES:
+            raise Refused("400 Bad Request", "not a content type Slack sends")
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE")
+        if timestamp is None or signature is None:
+            raise Refused("401 Unauthorized", "not signed")
+        if not _TIMESTAMP.fullmatch(timestamp) or not _SIGNATURE.fullmatch(signature):
+            raise Refused("400 Bad Request", "malformed signature headers")
+        if not self._signed(body, timestamp, signature):
+            raise Refused("401 Unauthorized", "wrong signature or stale timestamp")
+        try:
+            text = body.decode("utf-8")
+            if content_type == "application/json":
+                _require_object(json.loads(text))
+            else:
+                form = parse_qs(text, keep_blank_values=True)
+                if "payload" in form:
+                    _require_object(json.loads(form["payload"][0]))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise Refused("400 Bad Request", f"a signed body that is not a well-formed {content_type}") from None
+
+
+    def _signed(self, body: bytes, timestamp: str, signature: str) -> bool:
+        """Slack's v0 signature over the raw bytes. slack_sdk's SignatureVerifier decodes the
+        body as UTF-8 first and raises on anything else, which would be a 500 here."""
+        if abs(time.time() - int(timestamp)) > MAX_SIGNATURE_AGE_SECONDS:
+            return False
+        expected = "v0=" + hmac.new(self._secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, signature)
+
+
+def _is_ssl_check(environ: dict, body: bytes) -> bool:
+    """Answered 200 with nothing, as Bolt itself answers it, and never passed on."""
+    return str(environ.get("CONTENT_TYPE") or "").startswith(CONTENT_TYPES[1]) and b"ssl_check=1" in body and (
+        parse_qs(body.decode("utf-8", "replace")).get("ssl_check") == ["1"])
+
+
+def _require_object(value: object) -> None:
+    if not isinstance(value, dict):
+        raise ValueError("not a JSON object")
+
+
+def _content_length(environ: dict) -> int:
+    try:
+        return max(int(environ.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+def _reply(start_response: Callable[..., Any], status: str, text: str) -> list[bytes]:
+    body = (text + "\n").encode()
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
+    return [body]
