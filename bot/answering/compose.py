@@ -7,6 +7,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
+from ..knowledge.invariants import FactSides
 from ..knowledge.model import ClarifyingQuestion, DifferenceRow, KnowledgeBase
 from ..reasoning.fact_keys import FactKeys
 from ..reasoning.trace import Firing, Trace
@@ -49,6 +50,7 @@ class AnswerComposer:
         self._keys = keys
         self._rules = {rule.id: rule for rule in knowledge.rules}
         self._related = RelatedFacts(knowledge.rules)
+        self._sides = FactSides(knowledge.rules)
         self._verdict_of_key = lru_cache(maxsize=verdict_cache_size)(self._run_for_verdict)
 
     def _run_for_verdict(self, key: int) -> str:
@@ -170,8 +172,12 @@ class AnswerComposer:
         changes: list[VerdictChange] = []
         deciding = None
         for fact, value in stated + open_facts + ruled_out:
-            if self._enough(changes, verdict, wants_question, deciding):
-                break
+            is_open = fact not in facts
+            if self._shown_enough(changes, verdict):
+                if deciding is not None or not wants_question or (not is_open and value):
+                    break  # nothing more to show or ask (ruled-out facts come last)
+                if not is_open or not self._could_decide(fact, verdict):
+                    continue  # still looking for the question: only an open fact that can decide
             other = self._verdict_of_key(self._keys.with_value(said, fact, value))
             if other == verdict:
                 continue
@@ -182,12 +188,16 @@ class AnswerComposer:
         return tuple(shown[:MAX_CHANGES]), deciding
 
     @staticmethod
-    def _enough(changes: list[VerdictChange], verdict: str, wants_question: bool, deciding: str | None) -> bool:
+    def _shown_enough(changes: list[VerdictChange], verdict: str) -> bool:
         if len(changes) < MAX_CHANGES:
             return False
-        if wants_question and deciding is None:
-            return False
         return verdict != "unknown" or {c.verdict for c in changes} >= {"container", "vm"}
+
+    def _could_decide(self, fact: str, verdict: str) -> bool:
+        """Rules only add: a fact that leads to the verdict's own side alone cannot move it."""
+        if verdict not in ("container", "vm"):
+            return True
+        return bool(self._sides.of(fact) - {verdict})
 
     def _rows(self, sections: Iterable[str]) -> tuple[DifferenceRow, ...]:
         wanted = list(dict.fromkeys(sections))

@@ -21,7 +21,7 @@ Report = Callable[[int, str], None]
 def check_invariants(rules: Sequence[tuple[Rule, int]], error: Report) -> None:
     plain = [(rule, line) for rule, line in rules if rule.kind != "hybrid"]
     totals = {side: sum(rule.weights.get(side, 0) for rule, _ in plain) for side in SIDES}
-    sides_of = _FactSides([rule for rule, _ in rules])
+    sides_of = FactSides([rule for rule, _ in rules])
     for rule, line in rules:
         label = f"rule '{rule.id}'"
         if rule.kind == "derivation" and rule.weights:
@@ -51,7 +51,7 @@ def _check_requirement(rule: Rule, line: int, totals: dict[str, int], error: Rep
         )
 
 
-def _check_hybrid(rule: Rule, line: int, totals: dict[str, int], sides_of: "_FactSides", error: Report) -> None:
+def _check_hybrid(rule: Rule, line: int, totals: dict[str, int], sides_of: "FactSides", error: Report) -> None:
     label = f"rule '{rule.id}'"
     if set(rule.weights) != {"hybrid"}:
         error(line, f"{label} is a hybrid rule, so it weighs towards hybrid only")
@@ -79,14 +79,21 @@ def _one_of_each(sides: list[set[str]]) -> bool:
     )
 
 
-class _FactSides:
+class FactSides:
     """Which side (container, vm) each fact leads to, by the rules it feeds, or, for a
-    derived fact, by the rules that conclude it."""
+    derived fact, by the rules that conclude it. The answers use it too: rules only add,
+    so a fact that leads to one side alone cannot move a verdict to the other."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self._rules = [rule for rule in rules if rule.kind != "hybrid"]
+        self._known: dict[str, frozenset[str]] = {}
 
-    def of(self, fact: str, seen: frozenset[str] = frozenset()) -> set[str]:
+    def of(self, fact: str) -> frozenset[str]:
+        if fact not in self._known:
+            self._known[fact] = frozenset(self._of(fact, frozenset()))
+        return self._known[fact]
+
+    def _of(self, fact: str, seen: frozenset[str]) -> set[str]:
         if fact in seen:
             return set()
         seen = seen | {fact}
@@ -96,7 +103,7 @@ class _FactSides:
                 found |= {side for side in SIDES if side in rule.weights}
                 for condition in rule.conditions:
                     if condition.value:
-                        found |= self.of(condition.fact, seen)
+                        found |= self._of(condition.fact, seen)
         return found
 
     def _forward(self, fact: str, seen: frozenset[str]) -> set[str]:
