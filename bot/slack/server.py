@@ -109,6 +109,10 @@ def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) ->
 
 def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, client: WebClient, database: SqliteDatabase,
          redactor: SecretRedactor) -> int:
+    # From here on SIGTERM stops the process in order, whenever it comes: before the server
+    # listens, while it warms up, or once it serves.
+    stopping = threading.Event()
+    _on_stop_signals(stopping.set)
     answers = AnswerThreads(ANSWER_THREADS)
     try:
         bot = build_bot(client, settings.signing_secret, advisor, database, answers, settings.lease_seconds, settings.retention_days)
@@ -134,11 +138,9 @@ def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, clie
     bot.upkeep.start()
     signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=_reload, args=(advisor,), name="reload", daemon=True).start())
     if socket_mode:
-        stopping = threading.Event()
-        _on_stop_signals(stopping.set)
         serve_socket_mode(handler, stopping)
     else:
-        _on_stop_signals(server.stop)
+        threading.Thread(target=_stop_when, args=(stopping, server.stop), name="stop", daemon=True).start()
         logger.info("listening for Slack on port %d at %s", server.port, EVENTS_PATH)
         server.run()
     logger.info("stopping: finishing the answers in flight")
@@ -166,6 +168,11 @@ def _reload(advisor: ReloadableAdvisor) -> None:
     knowledge = advisor.knowledge
     logger.info("reloaded the knowledge base from %s: %d facts, %d rules", advisor.directory, len(knowledge.facts), len(knowledge.rules))
     _warm_up(advisor)
+
+
+def _stop_when(stopping: threading.Event, stop: Callable[[], None]) -> None:
+    stopping.wait()
+    stop()
 
 
 def _on_stop_signals(stop: Callable[[], None]) -> None:
