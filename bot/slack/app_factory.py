@@ -21,6 +21,7 @@ from .early_ack import acknowledge_at_once
 from .event_answers import EventAnswers
 from .event_claims import claim_every_event
 from .listeners import register_listeners
+from .metrics import BotMetrics
 from .settings import DEFAULT_RETENTION_DAYS
 from .upkeep import Upkeep
 
@@ -37,6 +38,7 @@ class SlackBot:
     upkeep: Upkeep  # not started: the caller starts it once it serves
     answers: AnswerThreads
     database: SqliteDatabase
+    metrics: BotMetrics
 
     def wind_down(self, answer_drain_seconds: float = ANSWER_DRAIN_SECONDS) -> None:
         """Once no more requests come in: lets the answers submitted finish, for at most
@@ -57,18 +59,20 @@ class SlackBot:
 
 
 def build_bot(client: WebClient, signing_secret: str, advisor: Advisor, database: SqliteDatabase, answers: AnswerThreads,
-              lease_seconds: float = DEFAULT_LEASE_SECONDS, retention_days: float = DEFAULT_RETENTION_DAYS) -> SlackBot:
+              lease_seconds: float = DEFAULT_LEASE_SECONDS, retention_days: float = DEFAULT_RETENTION_DAYS,
+              metrics: BotMetrics | None = None) -> SlackBot:
     """Bolt runs the listeners, which answer, on `answers`. Every event is recorded in the
     ledger, and everything Slack sends acknowledged, before a listener runs, so answers
     stuck on a hung Slack never delay an ack. To stop: stop taking requests, then
-    `wind_down()`."""
+    `wind_down()`. `metrics`: the ones `client` counts its calls in (build_web_client), if any."""
+    metrics = metrics or BotMetrics()
     app = App(client=client, signing_secret=signing_secret, listener_executor=answers, name="placement")
     ledger = SqliteEventLedger(database, lease_seconds)
     conversations = ConversationStore(database)
-    replies = ConversationReplies(advisor, conversations)
-    event_answers = EventAnswers(replies, ledger)
+    replies = ConversationReplies(advisor, conversations, metrics)
+    event_answers = EventAnswers(replies, ledger, metrics)
     app.middleware(acknowledge_at_once(replies))
-    app.middleware(claim_every_event(ledger))
+    app.middleware(claim_every_event(ledger, metrics))
     register_listeners(app, replies, event_answers)
     upkeep = Upkeep(ledger, conversations, event_answers, answers, app.client, retention_days * 24 * 3600)
-    return SlackBot(app, ledger, upkeep, answers, database)
+    return SlackBot(app, ledger, upkeep, answers, database, metrics)

@@ -14,6 +14,7 @@ from ..storage.interface import Conversation, ConversationMemory
 from ..storage.sqlite_database import on_failure
 from ..understanding.question import FactFinding
 from ..understanding.slack_markup import to_plain_text
+from .metrics import BotMetrics
 
 _WHY = re.compile(r"\W*why\W*", re.I)
 
@@ -27,9 +28,10 @@ def asks_why(wire_text: str) -> bool:
 
 
 class ConversationReplies:
-    def __init__(self, advisor: Advisor, conversations: ConversationMemory) -> None:
+    def __init__(self, advisor: Advisor, conversations: ConversationMemory, metrics: BotMetrics) -> None:
         self._advisor = advisor
         self._conversations = conversations
+        self._metrics = metrics
 
     @property
     def known_facts(self) -> frozenset[str]:
@@ -60,6 +62,7 @@ class ConversationReplies:
         clicked_facts = {f.fact for f in clicked}
         facts = tuple(f for f in facts if f.fact not in clicked_facts) + clicked
         answer = self._advisor.advise(wire_text, earlier=facts, earlier_subject=earlier.subject if earlier else None)
+        self._metrics.answered(answer.verdict, answer.question.intent)
         if answer.question.intent == "recommend":
             self._remember(channel, thread, answer, earlier)
         return answer
@@ -69,6 +72,7 @@ class ConversationReplies:
         try:
             return self._conversations.find(channel, thread)
         except sqlite3.Error as error:
+            self._metrics.database_error("read_conversation")
             _warn_forgetting(channel, thread, f"could not read it: {error}")
             return None
 
@@ -82,8 +86,12 @@ class ConversationReplies:
         subject = question.subject if earlier is None or question.subject != earlier.subject else None
         on_failure(
             self._conversations.merge(channel, thread, subject, said, earlier),
-            lambda error: _warn_forgetting(channel, thread, f"could not save it: {error}"),
+            lambda error: self._failed_to_save(channel, thread, error),
         )
+
+    def _failed_to_save(self, channel: str, thread: str, error: BaseException) -> None:
+        self._metrics.database_error("save_conversation")
+        _warn_forgetting(channel, thread, f"could not save it: {error}")
 
 
 def _warn_forgetting(channel: str, thread: str, trouble: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from typing import Any, Mapping
 
 from slack_sdk import WebClient
@@ -20,6 +21,7 @@ from ..storage.interface import EventLedger
 from .conversation_replies import ConversationReplies
 from .faults import ANSWERED, SLACK_UNREACHABLE, describe_slack_failure
 from .listeners.thread_messages import answer_in_thread, answered_event_ids, deserves_answer
+from .metrics import BotMetrics
 
 NOT_FOR_US = "not for us"
 # The answers after the question; a thread longer than this is not searched further.
@@ -27,9 +29,10 @@ REPLIES_LOOKED_AT = 200
 
 
 class EventAnswers:
-    def __init__(self, replies: ConversationReplies, ledger: EventLedger) -> None:
+    def __init__(self, replies: ConversationReplies, ledger: EventLedger, metrics: BotMetrics) -> None:
         self._replies = replies
         self._ledger = ledger
+        self._metrics = metrics
 
     def answer(self, client: WebClient, logger: logging.Logger, body: Mapping[str, Any], taken_over: bool = False) -> None:
         event = body.get("event") or {}
@@ -41,7 +44,9 @@ class EventAnswers:
                     logger.info("event %s was answered before its first process stopped; not answering it again", event_id)
                     outcome = ANSWERED
                 else:
+                    started = time.perf_counter()
                     outcome = answer_in_thread(client, logger, self._replies, body, event)
+                    self._metrics.answer_took(time.perf_counter() - started)
         finally:
             self._finish(event_id, outcome, logger)
 
@@ -49,6 +54,7 @@ class EventAnswers:
         try:
             self._ledger.finish(event_id, outcome)
         except sqlite3.Error as error:
+            self._metrics.database_error("finish_event")
             logger.warning("could not mark event %s finished (database: %s); it may be answered again after a restart",
                            event_id, error)
 

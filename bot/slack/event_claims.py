@@ -14,6 +14,7 @@ from typing import Any, Callable, Mapping
 from slack_bolt import BoltContext, BoltResponse
 
 from ..storage.interface import Claim, EventLedger
+from .metrics import BotMetrics
 
 CLAIM_KEY = "placement_claim"  # in Bolt's context, for the listener: was the event taken over?
 
@@ -23,14 +24,15 @@ def event_payload(body: Mapping[str, Any]) -> str:
     return json.dumps({"event_id": body.get("event_id"), "team_id": body.get("team_id"), "event": body.get("event")})
 
 
-def claim_every_event(ledger: EventLedger) -> Callable[..., BoltResponse | None]:
+def claim_every_event(ledger: EventLedger, metrics: BotMetrics) -> Callable[..., BoltResponse | None]:
     def claim_or_skip(
         body: dict[str, Any], context: BoltContext, next: Callable[[], None], logger: logging.Logger
     ) -> BoltResponse | None:
         event_id = body.get("event_id")
         if body.get("type") == "event_callback" and event_id:
-            claim = _claim(ledger, str(event_id), body, logger)
+            claim = _claim(ledger, metrics, str(event_id), body, logger)
             if not claim:
+                metrics.deduplicated()
                 logger.info("event %s was already taken on; not answering it again", event_id)
                 return BoltResponse(status=200, body="")
             context[CLAIM_KEY] = claim
@@ -40,12 +42,13 @@ def claim_every_event(ledger: EventLedger) -> Callable[..., BoltResponse | None]
     return claim_or_skip
 
 
-def _claim(ledger: EventLedger, event_id: str, body: Mapping[str, Any], logger: logging.Logger) -> Claim:
+def _claim(ledger: EventLedger, metrics: BotMetrics, event_id: str, body: Mapping[str, Any], logger: logging.Logger) -> Claim:
     """An event whose claim cannot be recorded is answered anyway: an occasional double
     answer is better than no answer at all while the database is unwritable."""
     try:
         return ledger.claim(event_id, event_payload(body))
     except sqlite3.Error as error:
+        metrics.database_error("claim_event")
         logger.warning(
             "could not record event %s (database: %s); answering it anyway, so a Slack retry of it may be answered twice, "
             "and it is lost if this process stops before answering",

@@ -72,18 +72,18 @@ class FrontDoor:
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != self._path:
-            return _reply(start_response, "404 Not Found", "not found")
+            return text_reply(start_response, "404 Not Found", "not found")
         if environ.get("REQUEST_METHOD") != "POST":
-            return _reply(start_response, "405 Method Not Allowed", "POST only")
+            return text_reply(start_response, "405 Method Not Allowed", "POST only")
         size = _content_length(environ)
         try:
             body = environ["wsgi.input"].read(size) if size else b""
             if _is_ssl_check(environ, body):  # Slack's certificate check of the command URL, which it may not sign
-                return _reply(start_response, "200 OK", "")
+                return text_reply(start_response, "200 OK", "")
             self._check(environ, body)
         except Refused as refused:
             self._log.refused(str(refused), size, str(environ.get("REMOTE_ADDR")))
-            return _reply(start_response, refused.status, "bad request" if refused.status.startswith("400") else "invalid request")
+            return text_reply(start_response, refused.status, "bad request" if refused.status.startswith("400") else "invalid request")
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return self._app(environ, start_response)
@@ -139,7 +139,7 @@ def _content_length(environ: dict) -> int:
         return 0
 
 
-def _reply(start_response: Callable[..., Any], status: str, text: str) -> list[bytes]:
+def text_reply(start_response: Callable[..., Any], status: str, text: str) -> list[bytes]:
     body = (text + "\n").encode()
     start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
     return [body]

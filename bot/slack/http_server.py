@@ -1,6 +1,8 @@
 """HTTP mode: Bolt's WSGI adapter under waitress, events, commands and interactivity all at
-/slack/events, behind the front door (bot/slack/front_door.py). waitress answers requests
-from a pool of threads, so one slow request does not hold up the others.
+/slack/events, behind the front door (bot/slack/front_door.py), with the operator endpoints
+(/healthz, /readyz, /metrics) in front of both. In Socket Mode the same server serves the
+operator endpoints alone. waitress answers requests from a pool of threads, so one slow
+request does not hold up the others.
 
 waitress's defaults let 100 idle connections stop every other request for about 150 s
 (100 connections at most, idle ones closed after 120 s, checked every 30 s) and accept
@@ -19,6 +21,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from .front_door import FrontDoor
+from .operator_endpoints import OperatorEndpoints, not_found
 
 EVENTS_PATH = "/slack/events"
 HTTP_THREADS = 8
@@ -35,11 +38,14 @@ MAX_HEADER_BYTES = 32 * 1024
 
 
 class HttpServer:
-    def __init__(self, app: App, host: str, port: int, signing_secret: str, threads: int = HTTP_THREADS) -> None:
+    def __init__(self, app: App | None, host: str, port: int, signing_secret: str, threads: int = HTTP_THREADS,
+                 operator_endpoints: OperatorEndpoints | None = None) -> None:
+        """`app` None (Socket Mode): no Slack endpoint, only the operator endpoints."""
         _allow_open_files(CONNECTION_LIMIT + 256)
+        served = FrontDoor(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret, EVENTS_PATH) if app else not_found
         self._sockets: dict = {}
         self._server = create_server(
-            FrontDoor(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret, EVENTS_PATH),
+            operator_endpoints.in_front_of(served) if operator_endpoints else served,
             map=self._sockets,
             host=host,
             port=port,

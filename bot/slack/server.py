@@ -23,8 +23,10 @@ from ..reloadable_advisor import ReloadableAdvisor
 from ..storage.sqlite_database import SqliteDatabase
 from .answer_threads import AnswerThreads
 from .app_factory import build_bot
-from .http_server import EVENTS_PATH, HttpServer
+from .http_server import DRAIN_SECONDS, EVENTS_PATH, HttpServer
 from .log_redaction import SecretRedactor, configure_logging
+from .metrics import BotMetrics
+from .operator_endpoints import OperatorEndpoints, Readiness
 from .settings import MissingSetting, Settings, read_settings
 from .socket_mode import open_socket_mode, serve_socket_mode
 from .start_checks import StartFailure, check_port_free, check_token, libraries_quiet, port_failure
@@ -85,19 +87,19 @@ def serve(
 
 def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) -> int:
     redactor = SecretRedactor(settings.secrets)
-    client = build_web_client(settings.bot_token, settings.api_url)
+    metrics = BotMetrics()
+    client = build_web_client(settings.bot_token, settings.api_url, metrics)
     check_token(client, "SLACK_BOT_TOKEN", redactor)
     if socket_mode:
         check_token(build_web_client(str(settings.app_token), settings.api_url), "SLACK_APP_TOKEN", redactor)
-    else:
-        check_port_free(HTTP_HOST, settings.port)
+    check_port_free(HTTP_HOST, settings.port)  # Slack's events in HTTP mode; the operator endpoints in both
     created = not os.path.exists(settings.database_path)
     try:
         database = SqliteDatabase(settings.database_path)
     except sqlite3.Error as error:
         raise StartFailure(f"PLACEMENT_DB: cannot open the database {settings.database_path!r}: {error}") from None
     try:
-        return _run(settings, socket_mode, advisor, client, database, redactor)
+        return _run(settings, socket_mode, advisor, client, database, redactor, metrics)
     except StartFailure:
         database.close()
         if created:  # a failed start leaves nothing behind
@@ -108,14 +110,15 @@ def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) ->
 
 
 def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, client: WebClient, database: SqliteDatabase,
-         redactor: SecretRedactor) -> int:
+         redactor: SecretRedactor, metrics: BotMetrics) -> int:
     # From here on SIGTERM stops the process in order, whenever it comes: before the server
     # listens, while it warms up, or once it serves.
     stopping = threading.Event()
     _on_stop_signals(stopping.set)
     answers = AnswerThreads(ANSWER_THREADS)
     try:
-        bot = build_bot(client, settings.signing_secret, advisor, database, answers, settings.lease_seconds, settings.retention_days)
+        bot = build_bot(client, settings.signing_secret, advisor, database, answers, settings.lease_seconds, settings.retention_days,
+                        metrics)
     except Exception as error:  # Slack turned the token down after all, between the check and now
         raise StartFailure(f"Slack did not accept SLACK_BOT_TOKEN (auth.test at {settings.api_url}): {redactor.redact(str(error))}") from None
 
@@ -129,24 +132,39 @@ def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, clie
                 "WebSocket connections are allowed (firewall, HTTPS_PROXY)"
             ) from None
         logger.info("connected to Slack in Socket Mode")
-    else:
-        try:
-            server = HttpServer(bot.app, HTTP_HOST, settings.port, settings.signing_secret)
-        except OSError as error:  # taken since the check
-            raise port_failure(settings.port, error) from None
-    threading.Thread(target=_warm_up, args=(advisor,), name="warm-up", daemon=True).start()
+    readiness = Readiness(advisor, database, metrics)
+    try:
+        server = HttpServer(None if socket_mode else bot.app, HTTP_HOST, settings.port, settings.signing_secret,
+                            operator_endpoints=OperatorEndpoints(readiness, metrics))
+    except OSError as error:  # taken since the check
+        if socket_mode:
+            handler.close()
+        raise port_failure(settings.port, error) from None
+    threading.Thread(target=_warm_up_then_ready, args=(advisor, readiness), name="warm-up", daemon=True).start()
     bot.upkeep.start()
     signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=_reload, args=(advisor,), name="reload", daemon=True).start())
+    threading.Thread(target=_stop_when, args=(stopping, server.stop), name="stop", daemon=True).start()
     if socket_mode:
+        operator_server = threading.Thread(target=server.run, name="operator-endpoints", daemon=True)
+        operator_server.start()
+        logger.info("serving /healthz, /readyz and /metrics on port %d", server.port)
         serve_socket_mode(handler, stopping)
+        operator_server.join(timeout=DRAIN_SECONDS * 2)
     else:
-        threading.Thread(target=_stop_when, args=(stopping, server.stop), name="stop", daemon=True).start()
         logger.info("listening for Slack on port %d at %s", server.port, EVENTS_PATH)
         server.run()
     logger.info("stopping: finishing the answers in flight")
     bot.wind_down()
     logger.info("stopped")
     return 0
+
+
+def _warm_up_then_ready(advisor: ReloadableAdvisor, readiness: Readiness) -> None:
+    """Ready once it ends, even if it failed: answers are only slower without it."""
+    try:
+        _warm_up(advisor)
+    finally:
+        readiness.warmed_up()
 
 
 def _warm_up(advisor: ReloadableAdvisor) -> None:

@@ -18,7 +18,7 @@ ENVIRONMENT = (
     ("SLACK_BOT_TOKEN", "bot token, xoxb-... (required)"),
     ("SLACK_SIGNING_SECRET", "verifies requests came from Slack (required in HTTP mode)"),
     ("SLACK_APP_TOKEN", "app-level token, xapp-...; selects Socket Mode (required there)"),
-    ("PORT", f"HTTP port (default {DEFAULT_PORT})"),
+    ("PORT", f"HTTP port for Slack (HTTP mode) and /healthz, /readyz, /metrics (default {DEFAULT_PORT})"),
     ("PLACEMENT_DB", f"SQLite file for conversations and handled events (default {DEFAULT_DATABASE})"),
     ("SLACK_API_URL", f"Slack Web API base URL (default {SLACK_API_DEFAULT})"),
     ("LOG_LEVEL", f"{', '.join(LOG_LEVELS)} (default INFO)"),

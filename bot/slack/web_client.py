@@ -24,6 +24,8 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 from slack_sdk.http_retry.jitter import Jitter
 from slack_sdk.http_retry.request import HttpRequest
 
+from .metrics import BotMetrics
+
 # Slack usually answers in well under a second; a hung Slack must not hold an answer thread.
 TIMEOUT_SECONDS = 5.0
 # Slack's Retry-After is honoured by the handler; a few tries ride out a burst.
@@ -56,9 +58,9 @@ class _ConnectionErrorsBeforeSending(ConnectionErrorRetryHandler):
         return super()._can_retry(state=state, request=request, response=response, error=error)
 
 
-def build_web_client(token: str, api_url: str) -> WebClient:
+def build_web_client(token: str, api_url: str, metrics: BotMetrics | None = None) -> WebClient:
     """Bolt copies timeout, retry handlers and logger into the client it gives each listener.
-    Call it once logging is configured."""
+    Call it once logging is configured. With `metrics`, every call's attempts are counted."""
     backoff = BackoffRetryIntervalCalculator(backoff_factor=BACKOFF_SECONDS, jitter=_ProportionalJitter())
     # A read that times out surfaces as a bare TimeoutError, which the default handler does not
     # retry: it is retried here for the calls that can be repeated, never for a post.
@@ -68,7 +70,7 @@ def build_web_client(token: str, api_url: str) -> WebClient:
         base_url=api_url,
         timeout=TIMEOUT_SECONDS,
         logger=_api_call_logger(),
-        retry_handlers=[
+        retry_handlers=([metrics.slack_call_observer()] if metrics else []) + [
             _ConnectionErrorsBeforeSending(max_retry_count=CONNECTION_RETRIES, interval_calculator=backoff, error_types=connection_errors),
             ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES, interval_calculator=backoff),
             RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),

@@ -23,6 +23,8 @@ from slack_sdk.signature import SignatureVerifier
 from bot.slack.answer_threads import AnswerThreads
 from bot.slack.app_factory import build_bot
 from bot.slack.http_server import EVENTS_PATH, HttpServer
+from bot.slack.metrics import BotMetrics
+from bot.slack.operator_endpoints import OperatorEndpoints, Readiness
 from bot.slack.server import ANSWER_THREADS
 from bot.storage.event_ledger import DEFAULT_LEASE_SECONDS
 from bot.slack.web_client import build_web_client
@@ -56,12 +58,7 @@ class SlackSender:
         signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
         request = urllib.request.Request(self.url, data=body.encode(), method="POST", headers={
             "Content-Type": content_type, "x-slack-request-timestamp": stamp, "x-slack-signature": signature, **(headers or {})})
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        try:
-            with opener.open(request, timeout=10) as response:
-                return HttpReply(response.status, response.read().decode())
-        except urllib.error.HTTPError as error:
-            return HttpReply(error.code, error.read().decode())
+        return _send(request)
 
     def send_event(self, event: dict[str, Any], event_id: str | None = None, retry_num: int | None = None, **signing) -> HttpReply:
         body = event_callback(event, event_id or f"Ev{next(_ids):08d}")
@@ -85,6 +82,20 @@ class SlackSender:
         if not ephemeral:
             payload["message"] = {**message, "ts": message_ts, "type": "message"}
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def http_get(url: str) -> HttpReply:
+    """As a load balancer or Prometheus asks: a plain GET, no signature."""
+    return _send(urllib.request.Request(url, method="GET"))
+
+
+def _send(request: urllib.request.Request) -> HttpReply:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=10) as response:
+            return HttpReply(response.status, response.read().decode())
+    except urllib.error.HTTPError as error:
+        return HttpReply(error.code, error.read().decode())
 
 
 def acked_answer(reply: HttpReply) -> dict[str, Any]:
@@ -131,16 +142,20 @@ def all_text(message: dict[str, Any]) -> str:
 
 
 class RunningBot(SlackSender):
-    """The production app and HTTP server, in this process, on a free port."""
+    """The production app and HTTP server, in this process, on a free port. Not ready (/readyz)
+    until the test says the warm-up is done (`readiness.warmed_up()`)."""
 
     def __init__(self, fake: FakeSlackApi, advisor, database_path: str, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
         self.answers = AnswerThreads(ANSWER_THREADS)  # as `placement serve` makes them
-        client = build_web_client(BOT_TOKEN, fake.api_url)
+        self.metrics = BotMetrics()
+        client = build_web_client(BOT_TOKEN, fake.api_url, self.metrics)
         self.database = SqliteDatabase(database_path)
-        self.bot = build_bot(client, SIGNING_SECRET, advisor, self.database, self.answers, lease_seconds)
+        self.bot = build_bot(client, SIGNING_SECRET, advisor, self.database, self.answers, lease_seconds, metrics=self.metrics)
         self.app = self.bot.app
         self.bot.upkeep.start()
-        self._server = HttpServer(self.app, "127.0.0.1", 0, SIGNING_SECRET)
+        self.readiness = Readiness(advisor, self.database, self.metrics)
+        self._server = HttpServer(self.app, "127.0.0.1", 0, SIGNING_SECRET,
+                                  operator_endpoints=OperatorEndpoints(self.readiness, self.metrics))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
         super().__init__(f"http://127.0.0.1:{self._server.port}{EVENTS_PATH}", fake)
@@ -148,6 +163,9 @@ class RunningBot(SlackSender):
     @property
     def port(self) -> int:
         return self._server.port
+
+    def get(self, path: str) -> HttpReply:
+        return http_get(f"http://127.0.0.1:{self.port}{path}")
 
     def stop(self, **wind_down: float) -> None:
         """As `placement serve` stops on SIGTERM."""
