@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import threading
 import time
 import urllib.error
@@ -193,3 +194,21 @@ def serve_environment(api_url: str, **overrides: str) -> dict[str, str]:
     env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=api_url, PORT=str(free_port()))
     env.update(overrides)
     return env
+
+
+def take_over_and_finish(fake_slack, advisor, database_path: str, lease_seconds: float = 1.0, timeout: float = 20) -> None:
+    """Starts another bot on the same database, as a restart or a second replica, and lets it
+    take over and finish every event left unfinished (or `timeout` pass)."""
+    second = RunningBot(fake_slack, advisor, database_path, lease_seconds=lease_seconds)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not all_events_finished(database_path):
+            time.sleep(0.1)
+        second.settle()
+    finally:
+        second.stop()
+
+
+def all_events_finished(database_path: str) -> bool:
+    with sqlite3.connect(database_path) as connection:
+        return connection.execute("SELECT count(*) FROM events WHERE finished_at IS NULL").fetchone()[0] == 0

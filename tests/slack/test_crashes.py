@@ -18,7 +18,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPException
 
-from bot_harness import DM_CHANNEL, RunningBot, SlackSender, direct_message, event_callback, mention
+from bot_harness import DM_CHANNEL, RunningBot, SlackSender, direct_message, event_callback, mention, take_over_and_finish
 from test_serve import REPO, _environment, _free_port, _wait_until_listening
 
 from bot.slack.event_claims import event_payload
@@ -149,18 +149,7 @@ def test_a_direct_message_answered_just_before_a_kill_is_not_answered_again_by_t
         for event_id, event in events.items():
             connection.execute("UPDATE events SET finished_at = NULL, outcome = NULL, payload = ?, owner = 'killed', "
                                "lease_until = 0 WHERE event_id = ?", (event_payload(event_callback(event, event_id)), event_id))
-    second = RunningBot(fake_slack, advisor, database_path, lease_seconds=1.0)
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not _all_finished(database_path):
-            time.sleep(0.1)
-        second.settle()
-    finally:
-        second.stop()
+    take_over_and_finish(fake_slack, advisor, database_path)
     posts = Counter(post["thread_ts"] for post in fake_slack.calls("chat.postMessage"))
     assert posts == {"1710100000.000001": 1, "1710100000.000002": 2}  # the DM's thread was read; a channel's cannot be
 
-
-def _all_finished(database_path: str) -> bool:
-    with sqlite3.connect(database_path) as connection:
-        return connection.execute("SELECT count(*) FROM events WHERE finished_at IS NULL").fetchone()[0] == 0

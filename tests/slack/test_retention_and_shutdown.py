@@ -8,7 +8,7 @@ import io
 import sqlite3
 import time
 
-from bot_harness import RunningBot, mention
+from bot_harness import RunningBot, all_events_finished, mention, take_over_and_finish
 
 from bot.slack import web_client
 from bot.slack.server import serve
@@ -79,24 +79,13 @@ def test_a_stop_while_slack_hangs_is_bounded_and_hands_back_what_it_did_not_fini
     assert time.monotonic() - started < 4.0  # the answers would have taken three times 5 s
 
     fake_slack.clear_faults()  # Slack is back
-    second = RunningBot(fake_slack, advisor, database_path, lease_seconds=1.0)
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not _all_finished(database_path):
-            time.sleep(0.1)
-        second.settle()
-    finally:
-        second.stop()
+    take_over_and_finish(fake_slack, advisor, database_path)
     posts = [post["thread_ts"] for post in fake_slack.calls("chat.postMessage")]
     assert len(posts) == len(set(posts))  # none twice
     with sqlite3.connect(database_path) as connection:
         maybe_posted = connection.execute("SELECT count(*) FROM events WHERE outcome = 'maybe posted'").fetchone()[0]
-    assert _all_finished(database_path)
+    assert all_events_finished(database_path)
     # Those whose post timed out may have reached Slack and are not posted again; every other
     # was handed back and answered by the second process.
     assert len(posts) == len(events) - maybe_posted and len(posts) >= 8, (len(posts), maybe_posted)
 
-
-def _all_finished(database_path: str) -> bool:
-    with sqlite3.connect(database_path) as connection:
-        return connection.execute("SELECT count(*) FROM events WHERE finished_at IS NULL").fetchone()[0] == 0
