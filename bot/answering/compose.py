@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
 from ..knowledge.invariants import FactSides
-from ..knowledge.model import ClarifyingQuestion, DifferenceRow, KnowledgeBase
+from ..knowledge.model import DifferenceRow, KnowledgeBase
 from ..reasoning.fact_keys import FactKeys
 from ..reasoning.trace import Firing, Trace
 from ..understanding.question import FactFinding, Question

@@ -61,9 +61,6 @@ class PhraseMatcher:
     def find(self, stems: Sequence[str]) -> list[PhraseMatch]:
         return [PhraseMatch(label, start, end, tag) for label, start, end, tag in self._spans(stems)]
 
-    def labels_in(self, stems: Sequence[str]) -> set[str]:
-        return {label for label, _, _, _ in self._spans(stems)}
-
     def find_grouped(self, stems: Sequence[str]) -> dict[str, list[PhraseMatch]]:
         """For a matcher whose labels are (group, label) pairs: the matches of each group,
         labelled within it. One pass over the words serves every group."""
