@@ -11,7 +11,7 @@ from ..knowledge.invariants import FactSides
 from ..knowledge.model import DifferenceRow, KnowledgeBase
 from ..reasoning.fact_keys import FactKeys
 from ..reasoning.trace import Firing, Trace
-from ..understanding.question import FactFinding, Question
+from ..understanding.question import Question
 from .answer import Answer, ChainStep, Reason, VerdictChange
 from .related_facts import RelatedFacts
 from .scoring import Evidence, confidence_of, scores, verdict_of
@@ -127,17 +127,19 @@ class AnswerComposer:
         for firing in walk.first_level():
             leans, strength = walk.lean(firing)
             if strength > 0:
-                candidates.append((strength, self._reason_of(firing.rule, [findings[m] for m in firing.matched if m in findings], leans)))
+                said = [findings[m] for m in firing.matched if m in findings]
+                reason = self._reason_of(firing.rule, [f.evidence for f in said], [f.added_because for f in said], leans)
+                candidates.append((strength, reason))
         candidates.sort(key=lambda pair: -pair[0])
         return candidates
 
-    def _reason_of(self, rule_id: str, findings: Iterable[FactFinding], leans: str) -> Reason:
+    def _reason_of(self, rule_id: str, evidence: Iterable[str], words_added_because: Iterable[str], leans: str) -> Reason:
+        """`words_added_because`: why the authors' phrases behind `evidence` hold ("" for the article's)."""
         rule = self._rules[rule_id]
-        findings = list(findings)
-        added = ([rule.why] if rule.origin == "authors" else []) + [f.added_because for f in findings if f.added_because]
+        added = ([rule.why] if rule.origin == "authors" else []) + [why for why in words_added_because if why]
         return Reason(
             rule.id, rule.because, rule.source, self._knowledge.sections[rule.source].title,
-            tuple(f.evidence for f in findings), leans, tuple(dict.fromkeys(added)),
+            tuple(evidence), leans, tuple(dict.fromkeys(added)),
         )
 
     def _reasons(self, walk: "_ChainWalk", verdict: str, candidates: list[tuple[int, Reason]]) -> tuple[Reason, ...]:
@@ -147,10 +149,7 @@ class AnswerComposer:
             picked = [next(r for _, r in candidates if r.leans == side) for side in ("vm", "container") if any(r.leans == side for _, r in candidates)]
             hybrid = walk.weighted_towards("hybrid")
             if hybrid is not None:
-                rule = self._rules[hybrid.rule]
-                words = tuple(w for r in picked for w in r.evidence)
-                added = (rule.why,) if rule.origin == "authors" else ()
-                picked.append(Reason(rule.id, rule.because, rule.source, self._knowledge.sections[rule.source].title, words, "hybrid", added))
+                picked.append(self._reason_of(hybrid.rule, [w for r in picked for w in r.evidence], (), "hybrid"))
             return tuple(picked)[:MAX_REASONS]
         return ()
 

@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 
 from ..knowledge.model import Language
 from .phrase_matching import PhraseMatch
-from .typos import english_words, is_english
+from .typos import is_english
 
 MIN_WORDS_TO_JUDGE_LANGUAGE = 4
 MIN_ENGLISH_SHARE = 0.5
@@ -40,8 +40,9 @@ class IntentReader:
             ("platform", "platform"): tuple(w for words in language.platform_words.values() for w in words),
         }
 
-    def __init__(self, language: Language, vocabulary: frozenset[str]) -> None:
-        self._known = english_words() | vocabulary | language.common_words
+    def __init__(self, known_words: frozenset[str]) -> None:
+        """`known_words`: English words and the knowledge base's own (the typo corrector's)."""
+        self._known = known_words
 
     def read(
         self, text: str, stems: Sequence[str], has_facts: bool, dimensions: Sequence[str], found: Mapping[str, list[PhraseMatch]]

@@ -28,7 +28,7 @@ class PhraseMatch(NamedTuple):  # made for every phrase found in every question:
 
 
 class PhraseMatcher:
-    """Phrases grouped under labels; `find` returns, for each label, the longest
+    """Phrases grouped under labels; `find_grouped` returns, for each label, the longest
     phrase starting at each word, without overlaps within one label.
 
     The phrases are kept as a tree of words, so each word of the text costs one
@@ -41,7 +41,7 @@ class PhraseMatcher:
         normalize: Callable[[str], str] | None = None,
     ) -> None:
         """`tagged` adds (label, phrase, tag) entries; `normalize` maps each word of a
-        phrase as the words of a text will be mapped before `find`."""
+        phrase as the words of a text will be mapped before `find_grouped`."""
         self._root = _Node()
         vocabulary: set[str] = set()
         entries = [(label, phrase, None) for label, phrases in phrases_by_label.items() for phrase in phrases]
@@ -57,9 +57,6 @@ class PhraseMatcher:
                 if all(existing != label for existing, _ in node.labels):
                     node.labels.append((label, tag))
         self.vocabulary = frozenset(vocabulary)
-
-    def find(self, stems: Sequence[str]) -> list[PhraseMatch]:
-        return [PhraseMatch(label, start, end, tag) for label, start, end, tag in self._spans(stems)]
 
     def find_grouped(self, stems: Sequence[str]) -> dict[str, list[PhraseMatch]]:
         """For a matcher whose labels are (group, label) pairs: the matches of each group,

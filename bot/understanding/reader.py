@@ -31,6 +31,7 @@ class QuestionReader:
         platform_words = [w for words in knowledge.language.platform_words.values() for w in words]
         self._subjects = SubjectFinder(platform_words)
         self._typos = TypoCorrector(self._matchers.vocabulary, knowledge.language.common_words)
+        self._intents = IntentReader(self._typos.known)
         self._read_word = cached_when_short(max_length=MAX_CACHED_WORD, size=65536)(self._word)
         self._counts_phrases = any(family.at_least > 1 for fact in knowledge.facts.values() for family in fact.families)
 
@@ -49,7 +50,7 @@ class QuestionReader:
         cues = matchers.negation.negating_cues(stems, fact_matches, found)
         facts = self._fact_findings(text, tokens, fact_matches, cues)
         dimensions = tuple(dict.fromkeys(m.label for m in found.get("dimension", [])))
-        intent, scope = matchers.intents.read(text, stems, bool(facts), dimensions, found)
+        intent, scope = self._intents.read(text, stems, bool(facts), dimensions, found)
         subject = self._subjects.find(_with_corrections(text, tokens, corrected)) if intent == "recommend" else None
         return Question(text, intent, subject, facts, dimensions, corrections, scope)
 
@@ -94,7 +95,7 @@ class QuestionReader:
 
 
 class _Matchers:
-    """Everything the reader matches, with `normalize` applied to the knowledge's words:
+    """Every phrase the reader matches, with `normalize` applied to the knowledge's words:
     facts, table rows, intent cues, platform words and negation, all in one tree of
     phrases labelled (group, label), so that each question's words are walked once."""
 
@@ -117,7 +118,6 @@ class _Matchers:
         )
         self.negation = NegationScope(language, normalize)
         self.vocabulary = self.phrases.vocabulary | self.negation.vocabulary
-        self.intents = IntentReader(language, self.vocabulary)
 
 
 def _with_corrections(text: str, tokens: list[Token], stems: list[str]) -> str:

@@ -35,14 +35,14 @@ def is_english(word: str, dictionary: frozenset[str]) -> bool:
 
 class TypoCorrector:
     def __init__(self, vocabulary: Iterable[str], common_words: Iterable[str]) -> None:
-        self._known = frozenset(vocabulary) | frozenset(common_words) | english_words()
+        self.known = frozenset(vocabulary) | frozenset(common_words) | english_words()  # English, and ours
         self._targets = sorted(w for w in vocabulary if len(w) >= MIN_LENGTH and w.isalpha())
         # Only short words are kept: a stream of 40,000-letter words must not fill memory.
         self.correct = cached_when_short(max_length=MAX_LENGTH, size=65536)(self._correct)
 
     def _correct(self, word: str) -> str:
         # A long "word" is never a typo of a known one.
-        if len(word) > MAX_LENGTH or len(word) < MIN_LENGTH or not word.isascii() or not word.isalpha() or is_english(word, self._known):
+        if len(word) > MAX_LENGTH or len(word) < MIN_LENGTH or not word.isascii() or not word.isalpha() or is_english(word, self.known):
             return word
         allowed = 1 if len(word) < TWO_EDITS_FROM else 2
         best = process.extractOne(word, self._targets, scorer=OSA.distance, score_cutoff=allowed)
