@@ -1,7 +1,9 @@
 import os
 import shutil
+from typing import Iterator
 
 import pytest
+from postgres_server import PostgresServer, PostgresUnavailable, postgres_server
 
 from bot.advisor import Advisor
 from bot.knowledge import DEFAULT_DIRECTORY
@@ -22,3 +24,30 @@ def knowledge_copy(tmp_path):
     target = tmp_path / "knowledge"
     shutil.copytree(DEFAULT_DIRECTORY, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real Postgres (tests/postgres_server.py), once per session. Where there is none the
+    Postgres tests are skipped, saying why; in CI (CI=true) that is a failure instead."""
+    server = _postgres_or_skip()
+    yield server
+    server.stop()
+
+
+def _postgres_or_skip() -> PostgresServer:
+    try:
+        return postgres_server()
+    except PostgresUnavailable as missing:
+        reason = str(missing)
+    if os.environ.get("CI", "").lower() in ("true", "1"):
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty database on it, dropped after the test."""
+    url = postgres.create_database()
+    yield url
+    postgres.drop_database(url)
