@@ -1,17 +1,25 @@
 """End to end: the bot served by `placement serve --http`, against a local fake
 Slack Web API, driven by signed app_mention events; beside it, in the same run and
 measured the same way, a bare Bolt app that replies with a fixed text (the floor).
+The bot runs on SQLite, on Postgres (DATABASE_URL), and as two replicas on that Postgres
+with the senders' events spread over the two ports, as a load balancer would deal them.
 
     python bench/slack_bench.py [--latency-events 300] [--burst-events 400] [--rounds 5] [--senders 16] [--memory-events 10000]
+                                [--database-url postgresql://...] [--no-postgres]
+
+Postgres: the server at --database-url (a new database is made on it and dropped after),
+or else a throwaway cluster of its own started from this machine's Postgres binaries
+(tests/postgres_server.py), with fsync on, as in production. --no-postgres runs the two
+replicas on one shared SQLite file instead.
 
 Prints, for each server: time from launch to the first answer; latency from the
 POST to the threaded reply reaching the Slack API (median, p99), one event at a
 time; wall time for a burst of events from concurrent senders, with lost and
 duplicated answers and connection errors; the server's CPU time per event, one at
 a time and in bursts; the server's memory (RSS) before and after many events.
-Then the bot/floor ratios. Both servers stay up side by side
-and take turns, event by event and burst by burst, so that the rest of a shared
-machine's load falls on both alike.
+Then each one's ratio to the floor. All servers stay up side by side and take turns,
+event by event and burst by burst, so that the rest of a shared machine's load falls on
+all alike. A replica pair's CPU and memory are those of both processes together.
 
 Two mixes of questions, both from bench/question_mix.py:
   team   a channel on launch day: 200 different questions, asked with Zipf-like
@@ -24,8 +32,9 @@ Two mixes of questions, both from bench/question_mix.py:
 from __future__ import annotations
 
 import argparse
-import random
+import itertools
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -39,7 +48,7 @@ from dataclasses import dataclass, field
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
-sys.path[:0] = [ROOT, os.path.join(ROOT, "tests", "slack")]
+sys.path[:0] = [ROOT, os.path.join(ROOT, "tests"), os.path.join(ROOT, "tests", "slack")]
 for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
     os.environ.pop(proxy, None)
 
@@ -47,6 +56,7 @@ from bench.question_mix import questions as question_mix  # noqa: E402
 from bot.knowledge import load_knowledge  # noqa: E402
 from bot_harness import BOT_TOKEN, SIGNING_SECRET, SlackSender, mention  # noqa: E402
 from fake_slack_api import FakeSlackApi  # noqa: E402
+from postgres_server import PostgresServer, PostgresUnavailable, postgres_server  # noqa: E402
 
 
 class TimedFakeSlackApi(FakeSlackApi):
@@ -90,17 +100,29 @@ class Figures:
     rss_after_mb: float = 0.0
 
 
+_WITHOUT_DATABASE_URL = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+
+
 class Server:
-    def __init__(self, name: str, command: list[str], fake: TimedFakeSlackApi, workdir: str) -> None:
+    """One server process, or several replicas of it on one database, each on its own port;
+    events are dealt to them in turn."""
+
+    def __init__(self, name: str, command: list[str], fake: TimedFakeSlackApi, workdir: str, database: dict[str, str],
+                 replicas: int = 1) -> None:
         self.name = name
         self.fake = fake
-        port = _free_port()
-        env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url,
-               "PORT": str(port), "PLACEMENT_DB": os.path.join(workdir, f"{name}.sqlite3"), "LOG_LEVEL": "INFO"}
         self.launched = time.perf_counter()
-        self.log_path = os.path.join(workdir, f"{name}.log")
-        self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"))
-        self.sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", fake)
+        self.processes, self.log_paths, senders = [], [], []
+        for replica in range(replicas):
+            port = _free_port()
+            env = {**_WITHOUT_DATABASE_URL, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url,
+                   "PORT": str(port), "LOG_LEVEL": "INFO", **database}
+            self.log_paths.append(os.path.join(workdir, f"{name}-{replica}.log"))
+            self.processes.append(subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                                   stderr=open(self.log_paths[-1], "w")))
+            senders.append(SlackSender(f"http://127.0.0.1:{port}/slack/events", fake))
+        self.senders = senders
+        self._next_sender = itertools.cycle(senders)
         self._ts = 0
         self.ready_s = 0.0
 
@@ -108,33 +130,46 @@ class Server:
         self._ts += 1
         return f"{1_800_000_000 + self._ts}.000100"
 
-    def send(self, text: str, ts: str) -> bool:
+    def send(self, text: str, ts: str, sender: SlackSender | None = None) -> bool:
         try:
-            return self.sender.send_event(mention(text, ts=ts)).status == 200
+            return (sender or next(self._next_sender)).send_event(mention(text, ts=ts)).status == 200
         except OSError:
             return False
 
+    def exited(self) -> int | None:
+        return next((process.returncode for process in self.processes if process.poll() is not None), None)
+
     def wait_for_log(self, words: str, timeout: float) -> bool:
+        """Until every replica has logged `words`."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with open(self.log_path) as log:
-                if words in log.read():
-                    return True
+            if all(words in open(path).read() for path in self.log_paths):
+                return True
             time.sleep(0.1)
         return False
 
     def rss_mb(self) -> float:
-        with open(f"/proc/{self.process.pid}/status") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+        return sum(_rss_mb(process.pid) for process in self.processes)
 
     def cpu_seconds(self) -> float:
-        with open(f"/proc/{self.process.pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return sum(_cpu_seconds(process.pid) for process in self.processes)
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=30)
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+
+
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -146,19 +181,21 @@ def _free_port() -> int:
 
 
 def start(server: Server, warm_up: list[str]) -> float:
-    """Launch -> first answer, in seconds; then the first-call costs, not measured."""
+    """Launch -> first answer (from every replica), in seconds; then the first-call costs, not measured."""
     fake = server.fake
-    first = server.next_ts()
-    while not server.send(warm_up[0], first):
-        if server.process.poll() is not None:
-            raise SystemExit(f"{server.name} exited with {server.process.returncode}")
-        time.sleep(0.01)
-    fake.wait_replies([first], 30)
-    ready = fake.arrivals[first][0] - server.launched
+    firsts = []
+    for sender in server.senders:
+        firsts.append(server.next_ts())
+        while not server.send(warm_up[0], firsts[-1], sender):
+            if server.exited() is not None:
+                raise SystemExit(f"{server.name} exited with {server.exited()}")
+            time.sleep(0.01)
+    fake.wait_replies(firsts, 30)
+    ready = max(fake.arrivals[first][0] for first in firsts) - server.launched
     # The bot works out small fact combinations in the background after start-up; the
     # figures below are for the steady state that follows (the floor logs no such line).
-    if server.name == "bot" and not server.wait_for_log("fact combinations in advance", 60):
-        raise SystemExit("the bot never finished its start-up warm-up")
+    if server.name != FLOOR and not server.wait_for_log("fact combinations in advance", 120):
+        raise SystemExit(f"{server.name}: the bot never finished its start-up warm-up")
     for text in warm_up[1:]:
         ts = server.next_ts()
         server.send(text, ts)
@@ -175,8 +212,8 @@ def latency_ms(server: Server, text: str) -> float:
 
 
 def measure(servers: dict[str, Server], mixes: dict[str, list[str]], args: argparse.Namespace) -> dict[str, Figures]:
-    """Both servers run side by side and take turns, event by event and burst by burst,
-    so that what else the shared machine is doing falls on both alike."""
+    """The servers run side by side and take turns, event by event and burst by burst,
+    so that what else the shared machine is doing falls on all alike."""
     figures = {name: Figures() for name in servers}
     for mix in ("team", "new"):
         texts = mixes[mix]
@@ -193,7 +230,7 @@ def measure(servers: dict[str, Server], mixes: dict[str, list[str]], args: argpa
         cpu: dict[str, float] = dict.fromkeys(servers, 0.0)
         for round_ in range(args.rounds):
             offset = args.latency_events + round_ * args.burst_events
-            # each goes first in every other round: a burst can leave the machine busier
+            # the order turns round every other round: a burst can leave the machine busier
             for name, server in (list(servers.items()) if round_ % 2 == 0 else list(servers.items())[::-1]):
                 cpu_before = server.cpu_seconds()
                 seconds, lost, duplicated, errors = burst(server, texts[offset : offset + args.burst_events], args.senders)
@@ -241,6 +278,9 @@ def mixes(args: argparse.Namespace) -> dict[str, list[str]]:
     return {"warm-up": warm_up, "new": new, "team": rng.choices(pool, weights, k=max(needed, 1000))}
 
 
+FLOOR = "floor"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--latency-events", type=int, default=300)
@@ -248,39 +288,73 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=16)
     parser.add_argument("--memory-events", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=5, help="bursts per mix and server; the median is shown")
+    parser.add_argument("--database-url", help="a Postgres server to make the bench's database on (default: a throwaway cluster)")
+    parser.add_argument("--no-postgres", action="store_true", help="no Postgres runs; the two replicas share a SQLite file")
     args = parser.parse_args()
     questions = mixes(args)
-    commands = {"floor": [sys.executable, os.path.join(HERE, "bare_bolt_app.py")], "bot": [sys.executable, "-m", "bot", "serve", "--http"]}
+    floor = [sys.executable, os.path.join(HERE, "bare_bolt_app.py")]
+    bot = [sys.executable, "-m", "bot", "serve", "--http"]
     with tempfile.TemporaryDirectory() as workdir, ExitStack() as stack:
+        shared = {"PLACEMENT_DB": os.path.join(workdir, "replicas.sqlite3")}
+        runs = [(FLOOR, floor, {}, 1), ("sqlite", bot, {"PLACEMENT_DB": os.path.join(workdir, "bot.sqlite3")}, 1)]
+        if not args.no_postgres:
+            postgres = _postgres(args.database_url, stack)
+            shared = {"DATABASE_URL": _new_database(postgres, stack)}
+            runs.append(("postgres", bot, {"DATABASE_URL": _new_database(postgres, stack)}, 1))
+        runs.append(("2 replicas", bot, shared, 2))
         servers = {}
-        for name, command in commands.items():  # one at a time, so neither slows the other's start
+        for name, command, database, replicas in runs:  # one at a time, so none slows another's start
             fake = stack.enter_context(TimedFakeSlackApi(BOT_TOKEN))
-            servers[name] = Server(name, command, fake, workdir)
+            servers[name] = Server(name, command, fake, workdir, database, replicas)
             stack.callback(servers[name].stop)
             servers[name].ready_s = start(servers[name], questions["warm-up"])
         results = measure(servers, questions, args)
         for name, server in servers.items():
             results[name].ready_s = server.ready_s
+    report(results, args, "postgres" if not args.no_postgres else "sqlite")
+
+
+def _postgres(url: str | None, stack: ExitStack) -> PostgresServer:
+    if url:
+        return PostgresServer(url)
+    try:
+        server = postgres_server(durable=True)
+    except PostgresUnavailable as missing:
+        raise SystemExit(f"{missing}; or run with --no-postgres") from None
+    stack.callback(server.stop)
+    return server
+
+
+def _new_database(server: PostgresServer, stack: ExitStack) -> str:
+    url = server.create_database()
+    stack.callback(server.drop_database, url)
+    return url
+
+
+def report(results: dict[str, Figures], args: argparse.Namespace, replicas_database: str) -> None:
+    names = list(results)
+    others = names[1:]
     print(f"{args.latency_events} events one at a time and {args.rounds} bursts of {args.burst_events} from {args.senders} senders "
-          f"(median shown), for each mix, the two servers taking turns; memory over {args.memory_events:,} events; "
-          f"{os.cpu_count()} cores\n")
-    print(f"{'':46} {'floor (bare Bolt)':>18} {'bot':>10} {'bot/floor':>10}")
-    floor, bot = results["floor"], results["bot"]
-    rows = [("launch -> first answer, s", floor.ready_s, bot.ready_s)]
+          f"(median shown), for each mix, the {len(names)} servers taking turns; memory over {args.memory_events:,} events; "
+          f"{os.cpu_count()} cores; the 2 replicas on {replicas_database}, events dealt to them in turn\n")
+    print(f"{'':46}" + "".join(f"{name:>12}" for name in names) + "".join(f"{name + '/floor':>18}" for name in others))
+    floor = results[FLOOR]
+    rows = [("launch -> first answer, s", lambda f: f.ready_s)]
     for mix in ("team", "new"):
         rows += [
-            (f"{mix}: latency median, ms", floor.latency_ms[mix][0], bot.latency_ms[mix][0]),
-            (f"{mix}: latency p99, ms", floor.latency_ms[mix][1], bot.latency_ms[mix][1]),
-            (f"{mix}: server CPU per event, one at a time, ms", floor.one_at_a_time_cpu_ms[mix], bot.one_at_a_time_cpu_ms[mix]),
-            (f"{mix}: burst of {args.burst_events}, s", floor.burst_s[mix], bot.burst_s[mix]),
-            (f"{mix}: server CPU per event in bursts, ms", floor.burst_cpu_ms[mix], bot.burst_cpu_ms[mix]),
+            (f"{mix}: latency median, ms", lambda f, mix=mix: f.latency_ms[mix][0]),
+            (f"{mix}: latency p99, ms", lambda f, mix=mix: f.latency_ms[mix][1]),
+            (f"{mix}: server CPU per event, one at a time, ms", lambda f, mix=mix: f.one_at_a_time_cpu_ms[mix]),
+            (f"{mix}: burst of {args.burst_events}, s", lambda f, mix=mix: f.burst_s[mix]),
+            (f"{mix}: server CPU per event in bursts, ms", lambda f, mix=mix: f.burst_cpu_ms[mix]),
         ]
-    for label, a, b in rows:
-        print(f"{label:46} {a:18.3f} {b:10.3f} {b / a:10.2f}")
+    for label, figure in rows:
+        print(f"{label:46}" + "".join(f"{figure(results[name]):12.3f}" for name in names)
+              + "".join(f"{figure(results[name]) / figure(floor):18.2f}" for name in others))
     for label, attr in (("lost answers", "lost"), ("duplicated answers", "duplicated"), ("connection errors", "connection_errors")):
-        print(f"{label:46} {getattr(floor, attr):18d} {getattr(bot, attr):10d}")
+        print(f"{label:46}" + "".join(f"{getattr(results[name], attr):12d}" for name in names))
     for name, f in results.items():
-        print(f"memory {name:6} RSS {f.rss_before_mb:.1f} MB -> {f.rss_after_mb:.1f} MB after {args.memory_events:,} events "
+        print(f"memory {name:10} RSS {f.rss_before_mb:.1f} MB -> {f.rss_after_mb:.1f} MB after {args.memory_events:,} events "
               f"({f.rss_after_mb - f.rss_before_mb:+.1f} MB)")
 
 
