@@ -45,6 +45,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from typing import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
@@ -56,7 +57,7 @@ from bench.question_mix import questions as question_mix  # noqa: E402
 from bot.knowledge import load_knowledge  # noqa: E402
 from bot_harness import BOT_TOKEN, SIGNING_SECRET, SlackSender, mention  # noqa: E402
 from fake_slack_api import FakeSlackApi  # noqa: E402
-from postgres_server import PostgresServer, PostgresUnavailable, postgres_server  # noqa: E402
+from postgres_server import PostgresServer, PostgresUnavailable, ThrowawayCluster, postgres_server  # noqa: E402
 
 
 class TimedFakeSlackApi(FakeSlackApi):
@@ -93,6 +94,7 @@ class Figures:
     burst_s: dict = field(default_factory=dict)  # mix -> seconds
     one_at_a_time_cpu_ms: dict = field(default_factory=dict)  # mix -> server CPU time per event
     burst_cpu_ms: dict = field(default_factory=dict)  # mix -> server CPU time per event
+    burst_database_cpu_ms: dict = field(default_factory=dict)  # mix -> Postgres server's CPU time per event
     lost: int = 0
     duplicated: int = 0
     connection_errors: int = 0
@@ -108,9 +110,10 @@ class Server:
     events are dealt to them in turn."""
 
     def __init__(self, name: str, command: list[str], fake: TimedFakeSlackApi, workdir: str, database: dict[str, str],
-                 replicas: int = 1) -> None:
+                 replicas: int = 1, database_cpu_seconds: Callable[[], float] = lambda: 0.0) -> None:
         self.name = name
         self.fake = fake
+        self.database_cpu_seconds = database_cpu_seconds
         self.launched = time.perf_counter()
         self.processes, self.log_paths, senders = [], [], []
         for replica in range(replicas):
@@ -166,10 +169,28 @@ def _rss_mb(pid: int) -> float:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
 
 
-def _cpu_seconds(pid: int) -> float:
+def _cpu_seconds(pid: int, with_children_gone: bool = False) -> float:
+    fields = _stat(pid)
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if with_children_gone else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat from its third field (state) on."""
     with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return stat.read().rsplit(")", 1)[1].split()
+
+
+def _process_tree_cpu_seconds(pid: int) -> float:
+    """A Postgres server's CPU time: the postmaster's, its backends' that ended, and the live ones'."""
+    children = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and int(_stat(int(entry))[1]) == pid:
+                children.append(_cpu_seconds(int(entry)))
+        except (OSError, IndexError):  # ended meanwhile
+            continue
+    return _cpu_seconds(pid, with_children_gone=True) + sum(children)
 
 
 def _free_port() -> int:
@@ -228,13 +249,15 @@ def measure(servers: dict[str, Server], mixes: dict[str, list[str]], args: argpa
             figures[name].latency_ms[mix] = (statistics.median(ordered), ordered[int(len(ordered) * 0.99) - 1])
         walls: dict[str, list[float]] = {name: [] for name in servers}
         cpu: dict[str, float] = dict.fromkeys(servers, 0.0)
+        database_cpu: dict[str, float] = dict.fromkeys(servers, 0.0)
         for round_ in range(args.rounds):
             offset = args.latency_events + round_ * args.burst_events
             # the order turns round every other round: a burst can leave the machine busier
             for name, server in (list(servers.items()) if round_ % 2 == 0 else list(servers.items())[::-1]):
-                cpu_before = server.cpu_seconds()
+                cpu_before, database_cpu_before = server.cpu_seconds(), server.database_cpu_seconds()
                 seconds, lost, duplicated, errors = burst(server, texts[offset : offset + args.burst_events], args.senders)
                 cpu[name] += server.cpu_seconds() - cpu_before
+                database_cpu[name] += server.database_cpu_seconds() - database_cpu_before
                 walls[name].append(seconds)
                 figures[name].lost += lost
                 figures[name].duplicated += duplicated
@@ -242,6 +265,7 @@ def measure(servers: dict[str, Server], mixes: dict[str, list[str]], args: argpa
         for name in servers:
             figures[name].burst_s[mix] = statistics.median(walls[name])
             figures[name].burst_cpu_ms[mix] = cpu[name] * 1000 / (args.rounds * args.burst_events)
+            figures[name].burst_database_cpu_ms[mix] = database_cpu[name] * 1000 / (args.rounds * args.burst_events)
 
     # Memory: sent in bursts, each waiting for its replies (as Slack traffic comes), so the
     # figure shows what the server keeps, not how deep a queue got in one flood.
@@ -295,23 +319,27 @@ def main() -> None:
     floor = [sys.executable, os.path.join(HERE, "bare_bolt_app.py")]
     bot = [sys.executable, "-m", "bot", "serve", "--http"]
     with tempfile.TemporaryDirectory() as workdir, ExitStack() as stack:
-        shared = {"PLACEMENT_DB": os.path.join(workdir, "replicas.sqlite3")}
-        runs = [(FLOOR, floor, {}, 1), ("sqlite", bot, {"PLACEMENT_DB": os.path.join(workdir, "bot.sqlite3")}, 1)]
+        no_database_cpu = lambda: 0.0  # noqa: E731 (SQLite's work is in the bot's own process)
+        shared, database_cpu = {"PLACEMENT_DB": os.path.join(workdir, "replicas.sqlite3")}, no_database_cpu
+        runs = [(FLOOR, floor, {}, 1, no_database_cpu),
+                ("sqlite", bot, {"PLACEMENT_DB": os.path.join(workdir, "bot.sqlite3")}, 1, no_database_cpu)]
         if not args.no_postgres:
             postgres = _postgres(args.database_url, stack)
+            if isinstance(postgres, ThrowawayCluster):
+                database_cpu = lambda: _process_tree_cpu_seconds(postgres.server_pid)  # noqa: E731
             shared = {"DATABASE_URL": _new_database(postgres, stack)}
-            runs.append(("postgres", bot, {"DATABASE_URL": _new_database(postgres, stack)}, 1))
-        runs.append(("2 replicas", bot, shared, 2))
+            runs.append(("postgres", bot, {"DATABASE_URL": _new_database(postgres, stack)}, 1, database_cpu))
+        runs.append(("2 replicas", bot, shared, 2, database_cpu))
         servers = {}
-        for name, command, database, replicas in runs:  # one at a time, so none slows another's start
+        for name, command, database, replicas, cpu in runs:  # one at a time, so none slows another's start
             fake = stack.enter_context(TimedFakeSlackApi(BOT_TOKEN))
-            servers[name] = Server(name, command, fake, workdir, database, replicas)
+            servers[name] = Server(name, command, fake, workdir, database, replicas, cpu)
             stack.callback(servers[name].stop)
             servers[name].ready_s = start(servers[name], questions["warm-up"])
         results = measure(servers, questions, args)
         for name, server in servers.items():
             results[name].ready_s = server.ready_s
-    report(results, args, "postgres" if not args.no_postgres else "sqlite")
+    report(results, args, "sqlite" if args.no_postgres else "postgres")
 
 
 def _postgres(url: str | None, stack: ExitStack) -> PostgresServer:
@@ -336,7 +364,8 @@ def report(results: dict[str, Figures], args: argparse.Namespace, replicas_datab
     others = names[1:]
     print(f"{args.latency_events} events one at a time and {args.rounds} bursts of {args.burst_events} from {args.senders} senders "
           f"(median shown), for each mix, the {len(names)} servers taking turns; memory over {args.memory_events:,} events; "
-          f"{os.cpu_count()} cores; the 2 replicas on {replicas_database}, events dealt to them in turn\n")
+          f"{os.cpu_count()} cores; the 2 replicas on {replicas_database}, events dealt to them in turn"
+          + ("; the Postgres server's CPU is not measured (--database-url)" if args.database_url else "") + "\n")
     print(f"{'':46}" + "".join(f"{name:>12}" for name in names) + "".join(f"{name + '/floor':>18}" for name in others))
     floor = results[FLOOR]
     rows = [("launch -> first answer, s", lambda f: f.ready_s)]
@@ -348,6 +377,8 @@ def report(results: dict[str, Figures], args: argparse.Namespace, replicas_datab
             (f"{mix}: burst of {args.burst_events}, s", lambda f, mix=mix: f.burst_s[mix]),
             (f"{mix}: server CPU per event in bursts, ms", lambda f, mix=mix: f.burst_cpu_ms[mix]),
         ]
+        if replicas_database == "postgres":
+            rows.append((f"{mix}: + Postgres server's, ms", lambda f, mix=mix: f.burst_cpu_ms[mix] + f.burst_database_cpu_ms[mix]))
     for label, figure in rows:
         print(f"{label:46}" + "".join(f"{figure(results[name]):12.3f}" for name in names)
               + "".join(f"{figure(results[name]) / figure(floor):18.2f}" for name in others))

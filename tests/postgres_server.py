@@ -96,6 +96,12 @@ class ThrowawayCluster(PostgresServer):
         self._running = True
         super().__init__(f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres")
 
+    @property
+    def server_pid(self) -> int:
+        """The postmaster's process id (its backends are its children)."""
+        with open(os.path.join(self._data, "postmaster.pid")) as pid_file:
+            return int(pid_file.readline())
+
     def stop(self) -> None:
         if self._running:
             self._pg(["pg_ctl", "-D", self._data, "-m", "immediate", "-w", "stop"])
