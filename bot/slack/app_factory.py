@@ -4,7 +4,6 @@ never at import."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -12,9 +11,9 @@ from slack_sdk import WebClient
 
 from ..advisor import Advisor
 from ..storage.conversations import ConversationStore
-from ..storage.event_ledger import DEFAULT_LEASE_SECONDS, SqliteEventLedger
+from ..storage.database import Database, DatabaseError, describe
+from ..storage.event_ledger import DEFAULT_LEASE_SECONDS, DatabaseEventLedger
 from ..storage.interface import EventLedger
-from ..storage.sqlite_database import SqliteDatabase
 from .answer_threads import AnswerThreads
 from .conversation_replies import ConversationReplies
 from .early_ack import acknowledge_at_once
@@ -37,7 +36,7 @@ class SlackBot:
     ledger: EventLedger
     upkeep: Upkeep  # not started: the caller starts it once it serves
     answers: AnswerThreads
-    database: SqliteDatabase
+    database: Database
     metrics: BotMetrics
 
     def wind_down(self, answer_drain_seconds: float = ANSWER_DRAIN_SECONDS) -> None:
@@ -51,14 +50,14 @@ class SlackBot:
         self.upkeep.stop()
         try:
             self.ledger.hand_back()
-        except sqlite3.Error as error:
+        except DatabaseError as error:
             logger.warning("could not hand back the unfinished events (database: %s); they are taken over once their lease "
-                           "runs out", error)
+                           "runs out", describe(error))
         if not self.database.close():
             logger.warning("stopped before the database took every write: some threads may forget what was said")
 
 
-def build_bot(client: WebClient, signing_secret: str, advisor: Advisor, database: SqliteDatabase, answers: AnswerThreads,
+def build_bot(client: WebClient, signing_secret: str, advisor: Advisor, database: Database, answers: AnswerThreads,
               lease_seconds: float = DEFAULT_LEASE_SECONDS, retention_days: float = DEFAULT_RETENTION_DAYS,
               metrics: BotMetrics | None = None) -> SlackBot:
     """Bolt runs the listeners, which answer, on `answers`. Every event is recorded in the
@@ -67,7 +66,7 @@ def build_bot(client: WebClient, signing_secret: str, advisor: Advisor, database
     `wind_down()`. `metrics`: the ones `client` counts its calls in (build_web_client), if any."""
     metrics = metrics or BotMetrics()
     app = App(client=client, signing_secret=signing_secret, listener_executor=answers, name="placement")
-    ledger = SqliteEventLedger(database, lease_seconds)
+    ledger = DatabaseEventLedger(database, lease_seconds)
     conversations = ConversationStore(database)
     replies = ConversationReplies(advisor, conversations, metrics)
     event_answers = EventAnswers(replies, ledger, metrics)

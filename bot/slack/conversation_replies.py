@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 
 from ..advisor import Advisor
 from ..answering.answer import Answer
 from ..rendering.block_kit import SlackMessage, render_answer, render_chain
-from ..storage.interface import Conversation, ConversationMemory
-from ..storage.sqlite_database import on_failure
+from ..storage.database import DatabaseError, describe, on_failure
+from ..storage.interface import Conversation, ConversationMemory, Workspace
 from ..understanding.question import FactFinding
 from ..understanding.slack_markup import to_plain_text
 from .metrics import BotMetrics
@@ -37,46 +36,46 @@ class ConversationReplies:
     def known_facts(self) -> frozenset[str]:
         return frozenset(self._advisor.knowledge.facts)
 
-    def reply_to_text(self, channel: str, thread: str, wire_text: str, starts_thread: bool) -> SlackMessage:
+    def reply_to_text(self, workspace: Workspace, channel: str, thread: str, wire_text: str, starts_thread: bool) -> SlackMessage:
         """`starts_thread`: the message is not in a thread yet, so nothing was said
         before in it and the database need not be asked."""
         if asks_why(wire_text):
-            return self.explain(channel, thread)
-        return render_answer(self._answer(channel, thread, wire_text, (), starts_thread), thread)
+            return self.explain(workspace, channel, thread)
+        return render_answer(self._answer(workspace, channel, thread, wire_text, (), starts_thread), thread)
 
-    def reply_to_click(self, channel: str, thread: str, fact: str, value: bool) -> SlackMessage:
+    def reply_to_click(self, workspace: Workspace, channel: str, thread: str, fact: str, value: bool) -> SlackMessage:
         said = FactFinding(fact, value, "yes" if value else "no")
-        return render_answer(self._answer(channel, thread, "", (said,), starts_thread=False), thread)
+        return render_answer(self._answer(workspace, channel, thread, "", (said,), starts_thread=False), thread)
 
-    def explain(self, channel: str, thread: str) -> SlackMessage:
-        earlier = self._recall(channel, thread)
+    def explain(self, workspace: Workspace, channel: str, thread: str) -> SlackMessage:
+        earlier = self._recall(workspace, channel, thread)
         if earlier is None:
             return render_chain(self._advisor.advise(""))
         return render_chain(self._advisor.advise("", earlier=earlier.facts, earlier_subject=earlier.subject))
 
     def _answer(
-        self, channel: str, thread: str, wire_text: str, clicked: tuple[FactFinding, ...], starts_thread: bool
+        self, workspace: Workspace, channel: str, thread: str, wire_text: str, clicked: tuple[FactFinding, ...], starts_thread: bool
     ) -> Answer:
-        earlier = None if starts_thread else self._recall(channel, thread)
+        earlier = None if starts_thread else self._recall(workspace, channel, thread)
         facts = earlier.facts if earlier else ()
         clicked_facts = {f.fact for f in clicked}
         facts = tuple(f for f in facts if f.fact not in clicked_facts) + clicked
         answer = self._advisor.advise(wire_text, earlier=facts, earlier_subject=earlier.subject if earlier else None)
         self._metrics.answered(answer.verdict, answer.question.intent)
         if answer.question.intent == "recommend":
-            self._remember(channel, thread, answer, earlier)
+            self._remember(workspace, channel, thread, answer, earlier)
         return answer
 
     # The database being locked or unwritable costs the thread its memory, never the answer.
-    def _recall(self, channel: str, thread: str) -> Conversation | None:
+    def _recall(self, workspace: Workspace, channel: str, thread: str) -> Conversation | None:
         try:
-            return self._conversations.find(channel, thread)
-        except sqlite3.Error as error:
+            return self._conversations.find(workspace, channel, thread)
+        except DatabaseError as error:
             self._metrics.database_error("read_conversation")
-            _warn_forgetting(channel, thread, f"could not read it: {error}")
+            _warn_forgetting(channel, thread, f"could not read it: {describe(error)}")
             return None
 
-    def _remember(self, channel: str, thread: str, answer: Answer, earlier: Conversation | None) -> None:
+    def _remember(self, workspace: Workspace, channel: str, thread: str, answer: Answer, earlier: Conversation | None) -> None:
         """Saves only what this message said, for the database to merge into what the thread
         holds by then (another follow-up may have added to it meanwhile). Does not wait for
         the database; a failed save is logged when it fails."""
@@ -85,13 +84,13 @@ class ConversationReplies:
         said = tuple(f for f in question.facts if (f.fact, f.value) not in known)
         subject = question.subject if earlier is None or question.subject != earlier.subject else None
         on_failure(
-            self._conversations.merge(channel, thread, subject, said, earlier),
+            self._conversations.merge(workspace, channel, thread, subject, said, earlier),
             lambda error: self._failed_to_save(channel, thread, error),
         )
 
     def _failed_to_save(self, channel: str, thread: str, error: BaseException) -> None:
         self._metrics.database_error("save_conversation")
-        _warn_forgetting(channel, thread, f"could not save it: {error}")
+        _warn_forgetting(channel, thread, f"could not save it: {describe(error)}")
 
 
 def _warn_forgetting(channel: str, thread: str, trouble: str) -> None:

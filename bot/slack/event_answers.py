@@ -10,13 +10,13 @@ bot does not ask for), and such an answer may be posted twice."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from typing import Any, Mapping
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from ..storage.database import DatabaseError, describe
 from ..storage.interface import EventLedger
 from .conversation_replies import ConversationReplies
 from .faults import ANSWERED, SLACK_UNREACHABLE, describe_slack_failure
@@ -53,10 +53,10 @@ class EventAnswers:
     def _finish(self, event_id: str, outcome: str, logger: logging.Logger) -> None:
         try:
             self._ledger.finish(event_id, outcome)
-        except sqlite3.Error as error:
+        except DatabaseError as error:
             self._metrics.database_error("finish_event")
             logger.warning("could not mark event %s finished (database: %s); it may be answered again after a restart",
-                           event_id, error)
+                           event_id, describe(error))
 
 
 def _answer_already_posted(client: WebClient, logger: logging.Logger, event_id: str, event: Mapping[str, Any]) -> bool:

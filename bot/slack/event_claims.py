@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from typing import Any, Callable, Mapping
 
 from slack_bolt import BoltContext, BoltResponse
 
+from ..storage.database import DatabaseError, describe
 from ..storage.interface import Claim, EventLedger
 from .metrics import BotMetrics
+from .workspaces import workspace_of
 
 CLAIM_KEY = "placement_claim"  # in Bolt's context, for the listener: was the event taken over?
 
 
 def event_payload(body: Mapping[str, Any]) -> str:
     """What answering the event needs later, if this process dies before it answers."""
-    return json.dumps({"event_id": body.get("event_id"), "team_id": body.get("team_id"), "event": body.get("event")})
+    kept = ("event_id", "team_id", "enterprise_id", "is_enterprise_install", "authorizations", "event")
+    return json.dumps({name: body[name] for name in kept if name in body})
 
 
 def claim_every_event(ledger: EventLedger, metrics: BotMetrics) -> Callable[..., BoltResponse | None]:
@@ -46,13 +48,13 @@ def _claim(ledger: EventLedger, metrics: BotMetrics, event_id: str, body: Mappin
     """An event whose claim cannot be recorded is answered anyway: an occasional double
     answer is better than no answer at all while the database is unwritable."""
     try:
-        return ledger.claim(event_id, event_payload(body))
-    except sqlite3.Error as error:
+        return ledger.claim(event_id, event_payload(body), workspace_of(body))
+    except DatabaseError as error:
         metrics.database_error("claim_event")
         logger.warning(
             "could not record event %s (database: %s); answering it anyway, so a Slack retry of it may be answered twice, "
             "and it is lost if this process stops before answering",
             event_id,
-            error,
+            describe(error),
         )
         return Claim.NEW

@@ -5,12 +5,13 @@ but the answer."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from typing import Any, Callable, Iterable
 
 from ..advisor import Advisor
-from ..storage.sqlite_database import SqliteDatabase
+from sqlalchemy import text
+
+from ..storage.database import Database, DatabaseError, describe
 from .front_door import WsgiApp, text_reply
 from .metrics import CONTENT_TYPE, BotMetrics
 
@@ -18,8 +19,8 @@ HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
 METRICS_PATH = "/metrics"
 WARMING_UP = "warming up"
-# A query that reads the database file itself (SELECT 1 alone would not touch it).
-_DATABASE_ANSWERS = "SELECT 1 FROM events LIMIT 1"
+# A query that reads a table (SELECT 1 alone would not touch a SQLite file).
+_DATABASE_ANSWERS = text("SELECT 1 FROM events LIMIT 1")
 
 
 class Readiness:
@@ -27,7 +28,7 @@ class Readiness:
     warm-up has finished: a replica that took traffic before would serve its first burst
     with rule runs the warm-up would have saved."""
 
-    def __init__(self, advisor: Advisor, database: SqliteDatabase, metrics: BotMetrics) -> None:
+    def __init__(self, advisor: Advisor, database: Database, metrics: BotMetrics) -> None:
         self._advisor = advisor
         self._database = database
         self._metrics = metrics
@@ -45,9 +46,9 @@ class Readiness:
         try:
             with self._database.connect() as connection:
                 connection.execute(_DATABASE_ANSWERS).fetchall()
-        except sqlite3.Error as error:
+        except DatabaseError as error:
             self._metrics.database_error("readiness_check")
-            return f"the database does not answer: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
+            return f"the database does not answer: {describe(error)}"
         return None
 
 

@@ -11,7 +11,6 @@ import contextlib
 import logging
 import os
 import signal
-import sqlite3
 import threading
 import time
 from typing import Callable, Mapping, TextIO
@@ -20,7 +19,9 @@ from slack_sdk import WebClient
 
 from ..knowledge import DEFAULT_DIRECTORY, KnowledgeError
 from ..reloadable_advisor import ReloadableAdvisor
-from ..storage.sqlite_database import SqliteDatabase
+from ..storage.conversations import ConversationStore
+from ..storage.database import Database, DatabaseError, describe, open_database
+from ..storage.engines import database_url
 from .answer_threads import AnswerThreads
 from .app_factory import build_bot
 from .http_server import DRAIN_SECONDS, EVENTS_PATH, HttpServer
@@ -31,6 +32,7 @@ from .settings import MissingSetting, Settings, read_settings
 from .socket_mode import open_socket_mode, serve_socket_mode
 from .start_checks import StartFailure, check_port_free, check_token, libraries_quiet, port_failure
 from .web_client import build_web_client
+from .workspaces import workspace_of
 
 EXIT_BAD_CONFIGURATION = 2
 HTTP_HOST = "0.0.0.0"
@@ -89,27 +91,45 @@ def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) ->
     redactor = SecretRedactor(settings.secrets)
     metrics = BotMetrics()
     client = build_web_client(settings.bot_token, settings.api_url, metrics)
-    check_token(client, "SLACK_BOT_TOKEN", redactor)
+    token_owner = workspace_of(check_token(client, "SLACK_BOT_TOKEN", redactor))
     if socket_mode:
         check_token(build_web_client(str(settings.app_token), settings.api_url), "SLACK_APP_TOKEN", redactor)
     check_port_free(HTTP_HOST, settings.port)  # Slack's events in HTTP mode; the operator endpoints in both
-    created = not os.path.exists(settings.database_path)
+    created = settings.database_url is None and not os.path.exists(settings.database_path)
+    database = _open_database(settings, redactor)
     try:
-        database = SqliteDatabase(settings.database_path)
-    except sqlite3.Error as error:
-        raise StartFailure(f"PLACEMENT_DB: cannot open the database {settings.database_path!r}: {error}") from None
-    try:
+        # Conversations kept by a version before workspaces were the single token's workspace's.
+        ConversationStore(database).adopt_rows_of_no_workspace(token_owner)
         return _run(settings, socket_mode, advisor, client, database, redactor, metrics)
-    except StartFailure:
+    except (StartFailure, DatabaseError) as failure:
         database.close()
         if created:  # a failed start leaves nothing behind
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(settings.database_path + suffix)
+        if isinstance(failure, DatabaseError):
+            raise StartFailure(f"the database stopped answering during start-up: {redactor.redact(describe(failure))}") from None
         raise
 
 
-def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, client: WebClient, database: SqliteDatabase,
+def _open_database(settings: Settings, redactor: SecretRedactor) -> Database:
+    """Creates or upgrades the schema (several replicas starting together do it once)."""
+    try:
+        return open_database(settings.database_location)
+    except DatabaseError as error:
+        if settings.database_url:
+            where = f"DATABASE_URL: cannot reach or use the database at {_server_of(settings.database_url)}"
+        else:
+            where = f"PLACEMENT_DB: cannot open the database {settings.database_path!r}"
+        raise StartFailure(f"{where}: {redactor.redact(describe(error))}") from None
+
+
+def _server_of(url: str) -> str:
+    parsed = database_url(url)
+    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
+
+
+def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, client: WebClient, database: Database,
          redactor: SecretRedactor, metrics: BotMetrics) -> int:
     # From here on SIGTERM stops the process in order, whenever it comes: before the server
     # listens, while it warms up, or once it serves.

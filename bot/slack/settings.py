@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from ..storage.engines import BadDatabaseUrl, database_url
 from ..storage.event_ledger import DEFAULT_LEASE_SECONDS
 
 DEFAULT_PORT = 3000
@@ -19,7 +20,8 @@ ENVIRONMENT = (
     ("SLACK_SIGNING_SECRET", "verifies requests came from Slack (required in HTTP mode)"),
     ("SLACK_APP_TOKEN", "app-level token, xapp-...; selects Socket Mode (required there)"),
     ("PORT", f"HTTP port for Slack (HTTP mode) and /healthz, /readyz, /metrics (default {DEFAULT_PORT})"),
-    ("PLACEMENT_DB", f"SQLite file for conversations and handled events (default {DEFAULT_DATABASE})"),
+    ("DATABASE_URL", "postgresql://user:password@host:5432/database: a Postgres shared by every replica (default: SQLite, below)"),
+    ("PLACEMENT_DB", f"SQLite file for conversations and handled events when DATABASE_URL is unset (default {DEFAULT_DATABASE})"),
     ("SLACK_API_URL", f"Slack Web API base URL (default {SLACK_API_DEFAULT})"),
     ("LOG_LEVEL", f"{', '.join(LOG_LEVELS)} (default INFO)"),
     ("PLACEMENT_RETENTION_DAYS", f"days conversations and handled events are kept (default {DEFAULT_RETENTION_DAYS:g})"),
@@ -38,14 +40,23 @@ class Settings:
     app_token: str | None = field(repr=False)
     api_url: str
     port: int
-    database_path: str
+    database_path: str  # the SQLite file, used when database_url is None
     log_level: str
     retention_days: float = DEFAULT_RETENTION_DAYS
     lease_seconds: float = DEFAULT_LEASE_SECONDS
+    database_url: str | None = field(default=None, repr=False)  # it may hold a password
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.bot_token, self.signing_secret, self.app_token) if s)
+        return tuple(s for s in (self.bot_token, self.signing_secret, self.app_token, self.database_password) if s)
+
+    @property
+    def database_location(self) -> str:
+        return self.database_url or self.database_path
+
+    @property
+    def database_password(self) -> str | None:
+        return database_url(self.database_url).password if self.database_url else None
 
 
 def read_settings(socket_mode: bool, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -78,9 +89,16 @@ def read_settings(socket_mode: bool, environ: Mapping[str, str] = os.environ) ->
     if not api_url.startswith(("https://", "http://")):
         raise MissingSetting(f"SLACK_API_URL must start with https:// (or http:// for a local fake), not {api_url[:40]!r}")
     database_path = environ.get("PLACEMENT_DB", "").strip() or DEFAULT_DATABASE
-    folder = os.path.dirname(os.path.abspath(database_path))
-    if not os.path.isdir(folder):
-        raise MissingSetting(f"PLACEMENT_DB: the folder {folder!r} does not exist; create it or point PLACEMENT_DB elsewhere")
+    url = environ.get("DATABASE_URL", "").strip() or None
+    if url is not None:
+        try:
+            database_url(url)
+        except BadDatabaseUrl as bad:
+            raise MissingSetting(f"DATABASE_URL: {bad}") from None
+    else:
+        folder = os.path.dirname(os.path.abspath(database_path))
+        if not os.path.isdir(folder):
+            raise MissingSetting(f"PLACEMENT_DB: the folder {folder!r} does not exist; create it or point PLACEMENT_DB elsewhere")
     retention_days = _positive_number(environ, "PLACEMENT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
     lease_seconds = _positive_number(environ, "PLACEMENT_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
     return Settings(
@@ -93,6 +111,7 @@ def read_settings(socket_mode: bool, environ: Mapping[str, str] = os.environ) ->
         log_level=log_level,
         retention_days=retention_days,
         lease_seconds=lease_seconds,
+        database_url=url,
     )
 
 

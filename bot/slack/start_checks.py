@@ -37,15 +37,15 @@ def libraries_quiet() -> Iterator[None]:
         logging.disable(logging.NOTSET)
 
 
-def check_token(client: WebClient, setting: str, redactor: SecretRedactor) -> None:
-    """Calls auth.test (SLACK_BOT_TOKEN) or apps.connections.open (SLACK_APP_TOKEN) once."""
+def check_token(client: WebClient, setting: str, redactor: SecretRedactor) -> dict:
+    """Calls auth.test (SLACK_BOT_TOKEN) or apps.connections.open (SLACK_APP_TOKEN) once;
+    returns what Slack answered."""
     api_url = client.base_url
     try:
         with libraries_quiet():
             if setting == "SLACK_APP_TOKEN":
-                client.apps_connections_open(app_token=client.token)
-            else:
-                client.auth_test()
+                return client.apps_connections_open(app_token=client.token).data
+            return client.auth_test().data
     except SlackApiError as error:
         status, code = error.response.status_code, error.response.get("error")
         if status >= 500 or code in ("ratelimited", "fatal_error", "service_unavailable"):

@@ -12,6 +12,7 @@ import time
 
 from slack_sdk import WebClient
 
+from ..storage.database import describe
 from ..storage.interface import ConversationMemory, EventLedger
 from .answer_threads import AnswerThreads
 from .event_answers import EventAnswers
@@ -71,7 +72,7 @@ class Upkeep:
         try:
             step()
         except Exception as error:  # this thread must live, whatever the database does
-            logger.warning("could not %s: %s: %s", what, type(error).__name__, str(error).splitlines()[0] if str(error) else "")
+            logger.warning("could not %s: %s", what, describe(error))
 
     def _renew(self) -> None:
         self._ledger.renew_leases().result(timeout=self._ledger.lease_seconds)

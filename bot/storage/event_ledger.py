@@ -1,4 +1,4 @@
-"""The events Slack delivered, in SQLite: who is answering each, and which are finished.
+"""The events Slack delivered, in the database: who is answering each, and which are finished.
 
 Why "record, then acknowledge" (and not "answer, then acknowledge, and let Slack's
 retries be the queue"): Slack wants its ack within 3 s and retries three times at most,
@@ -18,8 +18,12 @@ import uuid
 from concurrent.futures import Future
 from typing import Callable
 
-from .interface import Claim, TakenOver, TakeOvers
-from .sqlite_database import SqliteDatabase
+from sqlalchemy import and_, bindparam, delete, select, update
+
+from .database import Database
+from .interface import Claim, TakenOver, TakeOvers, Workspace
+from .schema import events
+from .upserts import insert_or_update
 
 # The owner renews its leases three times in this span; another process takes over only
 # after it passed without one (the owner was killed, or hung that long).
@@ -29,67 +33,84 @@ DEFAULT_LEASE_SECONDS = 15.0
 # that many processes died while answering it.
 MAX_ATTEMPTS = 5
 
-_CLAIM = """
-INSERT INTO events (event_id, received_at, payload, owner, lease_until, attempts) VALUES (:id, :now, :payload, :owner, :lease, 1)
-ON CONFLICT (event_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until, attempts = events.attempts + 1
-WHERE events.finished_at IS NULL AND events.lease_until < :now AND events.attempts < :max_attempts AND events.owner IS NOT :owner
-RETURNING attempts
-"""
-_FINISH = "UPDATE events SET finished_at = :now, outcome = :outcome, payload = NULL, owner = NULL WHERE event_id = :id"
-_RENEW = "UPDATE events SET lease_until = :lease WHERE owner = :owner AND finished_at IS NULL"
-_ABANDON = """
-UPDATE events SET finished_at = :now, outcome = 'abandoned', payload = NULL, owner = NULL
-WHERE finished_at IS NULL AND lease_until < :now AND attempts >= :max_attempts RETURNING event_id
-"""
-_TAKE_OVER = """
-UPDATE events SET owner = :owner, lease_until = :lease, attempts = attempts + 1
-WHERE event_id IN (SELECT event_id FROM events WHERE finished_at IS NULL AND lease_until < :now AND attempts < :max_attempts
-                   AND owner IS NOT :owner ORDER BY received_at LIMIT :limit)
-RETURNING event_id, payload
-"""
-_HAND_BACK = "UPDATE events SET lease_until = 0 WHERE owner = :owner AND finished_at IS NULL"
-_FORGET = "DELETE FROM events WHERE received_at < :cutoff"
+_now, _owner, _lease = bindparam("now"), bindparam("me"), bindparam("lease")
+_unfinished_and_expired = and_(events.c.finished_at.is_(None), events.c.lease_until < _now)
+_finished = {"finished_at": _now, "payload": None, "owner": None}
 
 
-class SqliteEventLedger:
-    """The SQLite `EventLedger` (bot/storage/interface.py)."""
+def _claim(dialect: str):
+    """A new event's row, or the take-over of one whose owner's lease ran out: one statement."""
+    insert = insert_or_update(dialect, events).values(
+        event_id=bindparam("id"), received_at=_now, payload=bindparam("new_payload"), owner=_owner, lease_until=_lease, attempts=1,
+        enterprise_id=bindparam("enterprise"), team_id=bindparam("team"))
+    return insert.on_conflict_do_update(
+        index_elements=[events.c.event_id],
+        set_={"owner": insert.excluded.owner, "lease_until": insert.excluded.lease_until, "attempts": events.c.attempts + 1},
+        where=and_(_unfinished_and_expired, events.c.attempts < MAX_ATTEMPTS, events.c.owner.is_distinct_from(_owner)),
+    ).returning(events.c.attempts)
 
-    def __init__(self, database: SqliteDatabase, lease_seconds: float = DEFAULT_LEASE_SECONDS,
+
+_FINISH = update(events).where(events.c.event_id == bindparam("id")).values(outcome=bindparam("result"), **_finished)
+_RENEW = update(events).where(events.c.owner == _owner, events.c.finished_at.is_(None)).values(lease_until=_lease)
+_ABANDON = (update(events).where(_unfinished_and_expired, events.c.attempts >= MAX_ATTEMPTS)
+            .values(outcome="abandoned", **_finished).returning(events.c.event_id))
+# Postgres: rows another replica is taking over at this moment are skipped, not waited for.
+_EXPIRED = (select(events.c.event_id).where(_unfinished_and_expired, events.c.attempts < MAX_ATTEMPTS,
+                                            events.c.owner.is_distinct_from(_owner))
+            .order_by(events.c.received_at).limit(bindparam("limit")).with_for_update(skip_locked=True))
+_TAKE_OVER = (update(events).where(events.c.event_id.in_(_EXPIRED.scalar_subquery()))
+              .values(owner=_owner, lease_until=_lease, attempts=events.c.attempts + 1)
+              .returning(events.c.event_id, events.c.payload))
+_HAND_BACK = update(events).where(events.c.owner == _owner, events.c.finished_at.is_(None)).values(lease_until=0)
+_FORGET = delete(events).where(events.c.received_at < bindparam("cutoff"))
+_FORGET_WORKSPACE = delete(events).where(events.c.enterprise_id == bindparam("enterprise"), events.c.team_id == bindparam("team"))
+
+
+class DatabaseEventLedger:
+    """The `EventLedger` (bot/storage/interface.py), on SQLite or Postgres."""
+
+    def __init__(self, database: Database, lease_seconds: float = DEFAULT_LEASE_SECONDS,
                  clock: Callable[[], float] = time.time) -> None:
         self._database = database
         self._clock = clock
+        self._claim = _claim(database.dialect)
         self.lease_seconds = lease_seconds
         self.owner = uuid.uuid4().hex
 
-    def claim(self, event_id: str, payload: str) -> Claim:
+    def claim(self, event_id: str, payload: str, workspace: Workspace) -> Claim:
         now = self._clock()
-        values = {"id": event_id, "now": now, "payload": payload, "owner": self.owner, "lease": now + self.lease_seconds,
-                  "max_attempts": MAX_ATTEMPTS}
-        row = self._database.write(lambda connection: connection.execute(_CLAIM, values).fetchone())
-        if row is None:
+        values = {"id": event_id, "now": now, "new_payload": payload, "me": self.owner, "lease": now + self.lease_seconds,
+                  "enterprise": workspace.enterprise_id, "team": workspace.team_id}
+        attempts = self._database.write(lambda connection: connection.execute(self._claim, values).scalar())
+        if attempts is None:
             return Claim.NOT_OURS
-        return Claim.NEW if row[0] == 1 else Claim.TAKEN_OVER
+        return Claim.NEW if attempts == 1 else Claim.TAKEN_OVER
 
     def finish(self, event_id: str, outcome: str) -> None:
-        values = {"id": event_id, "now": self._clock(), "outcome": outcome}
+        values = {"id": event_id, "now": self._clock(), "result": outcome}
         self._database.write(lambda connection: connection.execute(_FINISH, values))
 
     def renew_leases(self) -> "Future[object]":
-        values = {"owner": self.owner, "lease": self._clock() + self.lease_seconds}
+        values = {"me": self.owner, "lease": self._clock() + self.lease_seconds}
         return self._database.submit(lambda connection: connection.execute(_RENEW, values))
 
     def take_over_expired(self, limit: int) -> TakeOvers:
         now = self._clock()
-        values = {"owner": self.owner, "now": now, "lease": now + self.lease_seconds, "max_attempts": MAX_ATTEMPTS, "limit": limit}
+        values = {"me": self.owner, "now": now, "lease": now + self.lease_seconds, "limit": limit}
 
         def take(connection) -> TakeOvers:
-            abandoned = tuple(row[0] for row in connection.execute(_ABANDON, values).fetchall())
-            return TakeOvers(tuple(TakenOver(row[0], row[1]) for row in connection.execute(_TAKE_OVER, values).fetchall()), abandoned)
+            abandoned = tuple(connection.execute(_ABANDON, values).scalars())
+            taken = tuple(TakenOver(row.event_id, row.payload) for row in connection.execute(_TAKE_OVER, values))
+            return TakeOvers(taken, abandoned)
 
         return self._database.write(take)
 
     def hand_back(self) -> None:
-        self._database.write(lambda connection: connection.execute(_HAND_BACK, {"owner": self.owner}))
+        self._database.write(lambda connection: connection.execute(_HAND_BACK, {"me": self.owner}))
 
     def forget_older_than(self, cutoff: float) -> "Future[object]":
         return self._database.submit(lambda connection: connection.execute(_FORGET, {"cutoff": cutoff}))
+
+    def forget_workspace(self, workspace: Workspace) -> None:
+        values = {"enterprise": workspace.enterprise_id, "team": workspace.team_id}
+        self._database.write(lambda connection: connection.execute(_FORGET_WORKSPACE, values))

@@ -1,5 +1,5 @@
-"""What the Slack edge needs from storage, written down so that another database (the
-next one is Postgres, shared by many replicas) can give the same guarantees.
+"""What the Slack edge needs from storage, and the guarantees both databases (SQLite, and
+Postgres shared by many replicas) give.
 
 Every guarantee rests on one database statement being atomic, never on a lock or a
 cache inside one process:
@@ -27,7 +27,17 @@ from ..understanding.question import FactFinding
 
 
 @dataclass(frozen=True)
+class Workspace:
+    """Whose data a row is: a Slack workspace, or a whole Enterprise Grid org for an app
+    installed org-wide (then `team_id` is ''). Channel and thread ids are only unique inside one."""
+
+    enterprise_id: str = ""
+    team_id: str = ""
+
+
+@dataclass(frozen=True)
 class Conversation:
+    workspace: Workspace
     channel: str
     thread: str  # the thread's ts, or a key of our own for slash-command answers
     subject: str | None
@@ -61,7 +71,7 @@ class EventLedger(Protocol):
     owner: str  # this process, as its leases name it
     lease_seconds: float
 
-    def claim(self, event_id: str, payload: str) -> Claim:
+    def claim(self, event_id: str, payload: str, workspace: Workspace) -> Claim:
         """Records the event durably and makes this process its owner, before Slack gets
         its ack. NEW for a new event, TAKEN_OVER for one whose owner stopped renewing its
         lease without finishing it; NOT_OURS for every other delivery (a retry, a replay, a
@@ -83,11 +93,14 @@ class EventLedger(Protocol):
     def forget_older_than(self, cutoff: float) -> "Future[object]":
         """Deletes events received before `cutoff` (seconds since the epoch)."""
 
+    def forget_workspace(self, workspace: Workspace) -> None:
+        """Deletes every event of `workspace` (it uninstalled the app)."""
+
 
 class ConversationMemory(Protocol):
-    def find(self, channel: str, thread: str) -> Conversation | None: ...
+    def find(self, workspace: Workspace, channel: str, thread: str) -> Conversation | None: ...
 
-    def merge(self, channel: str, thread: str, subject: str | None, said: tuple[FactFinding, ...],
+    def merge(self, workspace: Workspace, channel: str, thread: str, subject: str | None, said: tuple[FactFinding, ...],
               earlier: Conversation | None = None) -> "Future[object]":
         """Adds what one message said to the thread: each fact in `said` replaces the one of
         the same name, the others stay; `subject`, when not None, replaces the subject.
@@ -97,3 +110,10 @@ class ConversationMemory(Protocol):
 
     def forget_older_than(self, cutoff: float) -> "Future[object]":
         """Deletes the conversations not added to since `cutoff`."""
+
+    def forget_workspace(self, workspace: Workspace) -> None:
+        """Deletes every conversation of `workspace` (it uninstalled the app)."""
+
+    def adopt_rows_of_no_workspace(self, workspace: Workspace) -> None:
+        """Gives the conversations kept before they had a workspace (a SQLite file of an
+        earlier version, written for one workspace) to `workspace`."""

@@ -28,14 +28,16 @@ from bot.slack.metrics import BotMetrics
 from bot.slack.operator_endpoints import OperatorEndpoints, Readiness
 from bot.slack.server import ANSWER_THREADS
 from bot.storage.event_ledger import DEFAULT_LEASE_SECONDS
+from bot.storage.interface import Workspace
 from bot.slack.web_client import build_web_client
-from bot.storage.sqlite_database import SqliteDatabase
+from bot.storage.database import open_database
 
 BOT_TOKEN = "xoxb-test-0000-secret-token"
 SIGNING_SECRET = "test-signing-secret-0123456789"
 CHANNEL = "C0CHANNEL"
 DM_CHANNEL = "D0DIRECT"
 USER = "U0PERSON"
+WORKSPACE = Workspace("", TEAM_ID)  # where the harness's requests come from
 _ids = count(1)
 
 
@@ -150,7 +152,7 @@ class RunningBot(SlackSender):
         self.answers = AnswerThreads(ANSWER_THREADS)  # as `placement serve` makes them
         self.metrics = BotMetrics()
         client = build_web_client(BOT_TOKEN, fake.api_url, self.metrics)
-        self.database = SqliteDatabase(database_path)
+        self.database = open_database(database_path)
         self.bot = build_bot(client, SIGNING_SECRET, advisor, self.database, self.answers, lease_seconds, metrics=self.metrics)
         self.app = self.bot.app
         self.bot.upkeep.start()

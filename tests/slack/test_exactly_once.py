@@ -9,10 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Iterator
 
 import pytest
-from bot_harness import CHANNEL, RunningBot, all_text, mention
+from bot_harness import CHANNEL, WORKSPACE, RunningBot, all_text, mention
 
 from bot.storage.conversations import ConversationStore
-from bot.storage.sqlite_database import SqliteDatabase
+from bot.storage.database import open_database
 
 QUESTION = "should our checkout microservices run in containers?"
 FOLLOW_UPS = ("it will also run untrusted code", "it needs a GPU")
@@ -85,9 +85,9 @@ def test_two_follow_ups_at_the_same_moment_both_keep_their_facts(replicas, fake_
     second.settle()
     for replica in replicas:
         replica.database.write(lambda connection: None)  # writes run in order: every earlier one has landed
-    stored = ConversationStore(SqliteDatabase(database_path))
+    stored = ConversationStore(open_database(database_path))
     for ts in threads:
-        facts = {f.fact for f in stored.find(CHANNEL, ts).facts}
+        facts = {f.fact for f in stored.find(WORKSPACE, CHANNEL, ts).facts}
         assert FOLLOW_UP_FACTS | {"microservices"} <= facts, (ts, facts)
 
 

@@ -26,7 +26,7 @@ from bot.slack import web_client
 from bot.slack.faults import APOLOGY
 from bot.slack.server import ANSWER_THREADS
 from bot.slack.web_client import BACKOFF_SECONDS, CONNECTION_RETRIES, RATE_LIMIT_RETRIES, SERVER_ERROR_RETRIES
-from bot.storage.sqlite_database import BUSY_TIMEOUT_SECONDS
+from bot.storage.engines import BUSY_TIMEOUT_SECONDS
 
 QUESTION = "should our checkout microservices run in containers?"
 FOLLOW_UP = "it will also run untrusted code"

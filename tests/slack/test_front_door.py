@@ -24,7 +24,7 @@ from bot.rendering.block_kit import CLARIFY_YES_ACTION, ButtonValue
 from bot.slack.front_door import REFUSAL_WINDOW_SECONDS, REFUSALS_LOGGED_PER_WINDOW
 from bot.slack.http_server import IDLE_SECONDS, MAX_BODY_BYTES
 from bot.slack.log_redaction import configure_logging
-from bot.storage.sqlite_database import SqliteDatabase
+from bot.storage.database import open_database
 
 QUESTION = "should our billing API be a container?"
 IDLE_CONNECTIONS = 200
@@ -190,8 +190,8 @@ def test_a_button_value_the_bot_did_not_make_is_refused_with_one_line(bot, fake_
     refusals = [line for line in log.getvalue().splitlines() if "refused" in line]
     assert len(refusals) == 1 and len(refusals[0]) < 300
     bot.database.write(lambda connection: None)
-    with SqliteDatabase(database_path).connect() as connection:
-        assert max(len(thread) for (thread,) in connection.execute("SELECT thread FROM conversations")) < 40
+    with open_database(database_path).connect() as connection:
+        assert max(len(thread) for (thread,) in connection.exec_driver_sql("SELECT thread FROM conversations")) < 40
 
 
 def test_a_real_click_still_works(bot, fake_slack):

@@ -16,7 +16,7 @@ from bot.slack.answer_threads import AnswerThreads
 from bot.slack.app_factory import build_bot
 from bot.slack.server import ANSWER_THREADS
 from bot.slack.web_client import build_web_client
-from bot.storage.sqlite_database import SqliteDatabase
+from bot.storage.database import open_database
 
 
 class SocketModeUnderTest:
@@ -24,7 +24,7 @@ class SocketModeUnderTest:
         self.answers = AnswerThreads(ANSWER_THREADS)
         client = build_web_client(BOT_TOKEN, fake_slack.api_url)
         # No signing secret: Slack signs nothing in Socket Mode, and none is configured there.
-        app = build_bot(client, "", advisor, SqliteDatabase(database_path), self.answers).app
+        app = build_bot(client, "", advisor, open_database(database_path), self.answers).app
         self.handler = SocketModeHandler(app, app_token="xapp-1-test-app-token")
         self.acks: list[dict[str, Any]] = []
         self.handler.client.send_message = lambda message: self.acks.append(json.loads(message))

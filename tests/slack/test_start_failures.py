@@ -86,6 +86,7 @@ def test_a_port_already_in_use(tmp_path, fake_slack):
         ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL must start with https://"),
         ({"PLACEMENT_DB": "/nonexistent-folder/placement.sqlite3"}, "PLACEMENT_DB: the folder '/nonexistent-folder' does not exist"),
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of"),
+        ({"DATABASE_URL": "mysql://placement@db/placement"}, "DATABASE_URL: 'mysql' is not a database this bot can use"),
     ],
 )
 def test_unusable_settings(tmp_path, fake_slack, overrides, named):
@@ -112,3 +113,11 @@ def test_a_normal_start_prints_no_library_warning(tmp_path, fake_slack):
     assert process.returncode == 0, log
     assert "listening for Slack on port" in log
     assert [line for line in log.splitlines() if " WARNING " in line or " ERROR " in line] == []
+
+
+def test_a_postgres_that_cannot_be_reached_is_named_without_its_password(tmp_path, fake_slack):
+    closed = free_port()  # nothing listens there
+    url = f"postgresql://placement:pg-secret-password@127.0.0.1:{closed}/placement"
+    line = _the_one_line(_start(tmp_path, serve_environment(fake_slack.api_url, DATABASE_URL=url), "--http"))
+    assert f"DATABASE_URL: cannot reach or use the database at 127.0.0.1:{closed}/placement" in line
+    assert "pg-secret-password" not in line

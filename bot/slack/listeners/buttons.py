@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from ...rendering.block_kit import CLARIFY_NO_ACTION, CLARIFY_YES_ACTION, WHY_ACTION, ButtonValue
 from ..conversation_replies import ConversationReplies
 from ..faults import answer_or_apologize, checked
+from ..workspaces import workspace_of
 from .slash_command import is_command_thread
 from .thread_messages import post
 
@@ -52,14 +53,14 @@ def _channel_of(body: dict[str, Any]) -> str:
 
 def register(app: App, replies: ConversationReplies) -> None:
     def clarify(clicked: ButtonValue, channel: str, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        message = replies.reply_to_click(channel, clicked.thread, str(clicked.fact), action["action_id"] == CLARIFY_YES_ACTION)
+        message = replies.reply_to_click(workspace_of(body), channel, clicked.thread, str(clicked.fact), action["action_id"] == CLARIFY_YES_ACTION)
         if is_command_thread(clicked.thread):
             checked(respond(blocks=list(message.blocks), text=message.text, replace_original=True))
         else:
             client.chat_update(channel=channel, ts=body["container"]["message_ts"], blocks=list(message.blocks), text=message.text)
 
     def explain(clicked: ButtonValue, channel: str, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        message = replies.explain(channel, clicked.thread)
+        message = replies.explain(workspace_of(body), channel, clicked.thread)
         if is_command_thread(clicked.thread):
             checked(respond(blocks=list(message.blocks), text=message.text, response_type="ephemeral", replace_original=False))
         else:

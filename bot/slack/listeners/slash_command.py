@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from ..conversation_replies import ConversationReplies
 from ..faults import APOLOGY
+from ..workspaces import workspace_of
 
 COMMAND = "/placement"
 PUBLIC_WORD = "public"
@@ -40,7 +41,7 @@ def command_answer(replies: ConversationReplies, command: Mapping[str, Any], log
     """The acknowledgement's body (`ack(**it)`): the answer, or an apology only the asker sees."""
     public, text = split_public(str(command.get("text") or ""))
     try:
-        message = replies.reply_to_text(str(command["channel_id"]), new_command_thread(), text, starts_thread=True)
+        message = replies.reply_to_text(workspace_of(command), str(command["channel_id"]), new_command_thread(), text, starts_thread=True)
     except Exception:
         logger.exception("could not answer the command from trigger %s", command.get("trigger_id"))
         return {"text": APOLOGY, "response_type": "ephemeral"}

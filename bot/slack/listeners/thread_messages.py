@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from ...rendering.block_kit import SlackMessage
 from ..conversation_replies import ConversationReplies
 from ..faults import answer_or_apologize
+from ..workspaces import workspace_of
 
 # Subtypes that are still a person writing; edits, deletes, joins and bot posts are not.
 PERSON_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
@@ -58,9 +59,10 @@ def answer_in_thread(
     channel = event["channel"]
     thread = event.get("thread_ts") or event["ts"]
     event_id = str(body.get("event_id"))
+    workspace = workspace_of(body)
     return answer_or_apologize(
         logger,
         f"event {event_id}",
-        lambda: post(client, channel, thread, replies.reply_to_text(channel, thread, event.get("text") or "", starts_thread="thread_ts" not in event), event_id),
+        lambda: post(client, channel, thread, replies.reply_to_text(workspace, channel, thread, event.get("text") or "", starts_thread="thread_ts" not in event), event_id),
         lambda apology: client.chat_postMessage(channel=channel, thread_ts=thread, text=apology),
     )
