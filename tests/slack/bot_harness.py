@@ -190,9 +190,10 @@ def free_port() -> int:
 
 
 def serve_environment(api_url: str, **overrides: str) -> dict[str, str]:
-    """The environment of a `placement serve` process: this one's, without proxies or Slack and
-    placement settings, plus valid settings for HTTP mode against `api_url`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLACEMENT_")) and "proxy" not in k.lower()}
+    """The environment of a `placement serve` process: this one's, without proxies or Slack,
+    placement and database settings, plus valid settings for HTTP mode against `api_url`."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "PLACEMENT_")) and k != "DATABASE_URL" and "proxy" not in k.lower()}
     env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=api_url, PORT=str(free_port()))
     env.update(overrides)
     return env

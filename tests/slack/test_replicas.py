@@ -45,7 +45,6 @@ class Replica(SlackSender):
 
     def __init__(self, fake: FakeSlackApi, database: dict[str, str], log_path: Path) -> None:
         env = serve_environment(fake.api_url, LOG_LEVEL="WARNING", PLACEMENT_LEASE_SECONDS=str(LEASE_SECONDS))
-        env.pop("DATABASE_URL", None)
         env.update(database)
         self.port = int(env["PORT"])
         self.log_path = log_path
@@ -91,11 +90,16 @@ class Replicas:
             replica.stop()
 
 
-@pytest.fixture(scope="module", params=["sqlite"])
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def replicas(request, tmp_path_factory) -> Iterator[Replicas]:
     folder = tmp_path_factory.mktemp(f"replicas-{request.param}")
+    database = {"PLACEMENT_DB": str(folder / "placement.sqlite3")}
+    if request.param == "postgres":
+        server = request.getfixturevalue("postgres")
+        database = {"DATABASE_URL": server.create_database()}
+        request.addfinalizer(lambda: server.drop_database(database["DATABASE_URL"]))
     with FakeSlackApi(BOT_TOKEN) as fake:
-        group = Replicas(fake, {"PLACEMENT_DB": str(folder / "placement.sqlite3")}, folder)
+        group = Replicas(fake, database, folder)
         try:
             yield group
         finally:

@@ -28,7 +28,7 @@ def _free_port() -> int:
 
 
 def _environment(fake_slack, database_path: str, **overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_") and "proxy" not in k.lower()}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_") and k != "DATABASE_URL" and "proxy" not in k.lower()}
     env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url,
                PLACEMENT_DB=database_path, PORT=str(_free_port()), LOG_LEVEL="DEBUG")
     env.update(overrides)
