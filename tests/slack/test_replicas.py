@@ -22,6 +22,7 @@ from typing import Iterator
 import pytest
 from bot_harness import BOT_TOKEN, DM_CHANNEL, SlackSender, all_text, direct_message, http_get, mention, serve_environment
 from fake_slack_api import FakeSlackApi
+from test_crashes import QUESTIONS, _event
 from test_serve import REPO, _wait_until_listening
 
 from bot.slack.server import ANSWER_THREADS
@@ -36,8 +37,6 @@ SENDERS = 8
 # A person reads an answer before writing again. The bot saves what a message said as it posts
 # the answer, without waiting for the commit, so a reply in the same millisecond could miss it.
 READING_SECONDS = 1.0
-QUESTIONS = ("should our checkout microservices run in containers?", "our CI runs untrusted code: container or VM?",
-             "should our billing API be a container?", "legacy COBOL on RHEL 5: VM?")
 
 
 class Replica(SlackSender):
@@ -76,13 +75,17 @@ class Replicas:
         self.database = database
         self._folder = folder
         self._launched = itertools.count()
-        self.all: list[Replica] = []
         self.all = self.start(REPLICAS)
 
     def start(self, count: int) -> list[Replica]:
         started = [Replica(self.fake, self.database, self._folder / f"replica-{next(self._launched)}.log") for _ in range(count)]
-        for replica in started:
-            replica.wait_until_listening()
+        try:
+            for replica in started:
+                replica.wait_until_listening()
+        except BaseException:
+            for replica in started:
+                replica.stop()
+            raise
         return started
 
     def stop(self) -> None:
@@ -106,13 +109,6 @@ def replicas(request, tmp_path_factory) -> Iterator[Replicas]:
             group.stop()
     for replica in group.all:
         assert "Traceback" not in replica.log(), replica.log()
-
-
-def _event(ts: str) -> dict:
-    """Every other event a direct message, the others mentions in a channel."""
-    index = int(ts[-6:])
-    question = QUESTIONS[index % len(QUESTIONS)]
-    return direct_message(question, ts=ts) if index % 2 else mention(question, ts=ts)
 
 
 def _deliver(deliveries: list[tuple[SlackSender, str, str, int | None]]) -> list[tuple[str, str, int | None]]:
@@ -198,7 +194,10 @@ def test_a_thread_begun_on_one_replica_and_continued_on_the_others_knows_what_wa
         thread = f"1720000300.{number:06d}"
         already = len(fake.calls("chat.postMessage"))
         for index, (replica, text) in enumerate(said):
-            replica.send_event(event(text, ts=thread) if index == 0 else event(text, ts=f"1720000301.{number}{index:05d}", thread_ts=thread))
+            if index == 0:
+                replica.send_event(event(text, ts=thread))
+            else:
+                replica.send_event(event(text, ts=f"1720000301.{number}{index:05d}", thread_ts=thread))
             fake.wait_for("chat.postMessage", count=already + index + 1, timeout=ANSWER_TIMEOUT)
             time.sleep(READING_SECONDS)
         question, follow_up, why = [post for post in fake.calls("chat.postMessage") if post["thread_ts"] == thread]
@@ -224,7 +223,7 @@ def test_a_replica_killed_mid_burst_loses_nothing_while_the_others_answer(replic
         assert doomed.process.wait(timeout=30) == -signal.SIGKILL
         killed_at = time.monotonic()
         redeliver = _deliver(_spread(replicas.all, second_burst))  # the load balancer has not noticed yet
-        assert len(redeliver) == len(second_burst) // REPLICAS  # the killed one's share, refused
+        assert {ts for _, ts, _ in redeliver} >= {ts for _, ts in second_burst[REPLICAS - 1::REPLICAS]}  # refused
         for _ in range(3):  # Slack's retries, which reach the replicas still up
             redeliver = _deliver([(survivors[index % len(survivors)], *delivery) for index, delivery in enumerate(redeliver)])
         assert redeliver == []
