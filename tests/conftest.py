@@ -51,3 +51,11 @@ def postgres_url(postgres: PostgresServer) -> Iterator[str]:
     url = postgres.create_database()
     yield url
     postgres.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_location(request, tmp_path) -> str:
+    """For a test that runs on both databases: a SQLite file, then a new database on a real Postgres."""
+    if request.param == "sqlite":
+        return str(tmp_path / "db.sqlite3")
+    return request.getfixturevalue("postgres_url")

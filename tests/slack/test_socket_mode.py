@@ -24,7 +24,8 @@ class SocketModeUnderTest:
         self.answers = AnswerThreads(ANSWER_THREADS)
         client = build_web_client(BOT_TOKEN, fake_slack.api_url)
         # No signing secret: Slack signs nothing in Socket Mode, and none is configured there.
-        app = build_bot(client, "", advisor, open_database(database_path), self.answers).app
+        self.ledger_database = open_database(database_path)
+        app = build_bot(client, "", advisor, self.ledger_database, self.answers).app
         self.handler = SocketModeHandler(app, app_token="xapp-1-test-app-token")
         self.acks: list[dict[str, Any]] = []
         self.handler.client.send_message = lambda message: self.acks.append(json.loads(message))
