@@ -5,7 +5,11 @@ An event taken over may have been answered already: its first owner may have bee
 after Slack took the post and before the response came back. In a direct message the bot
 can read the thread (its `im:history` scope), so it looks for an answer carrying the
 event's id before posting. In channels it cannot (that needs `channels:history`, which the
-bot does not ask for), and such an answer may be posted twice."""
+bot does not ask for), and such an answer may be posted twice.
+
+In OAuth mode, a workspace that uninstalled the bot (`app_uninstalled`) or revoked its token
+(`tokens_revoked`) is forgotten here too, by the hook `forget_workspace`, so that the event
+is finished once its workspace is gone, whether just delivered or taken over."""
 
 from __future__ import annotations
 
@@ -20,26 +24,40 @@ from slack_sdk.errors import SlackApiError
 from ..storage.interface import EventLedger
 from .conversation_replies import ConversationReplies
 from .faults import ANSWERED, SLACK_UNREACHABLE, describe_slack_failure
+from .installations import WORKSPACE_REMOVALS, ForgetWorkspace, Workspace
 from .listeners.thread_messages import answer_in_thread, answered_event_ids, deserves_answer
 from .metrics import BotMetrics
 
 NOT_FOR_US = "not for us"
+NOT_INSTALLED = "not installed"
+FORGOTTEN = "workspace forgotten"
 # The answers after the question; a thread longer than this is not searched further.
 REPLIES_LOOKED_AT = 200
 
 
 class EventAnswers:
-    def __init__(self, replies: ConversationReplies, ledger: EventLedger, metrics: BotMetrics) -> None:
+    def __init__(self, replies: ConversationReplies, ledger: EventLedger, metrics: BotMetrics,
+                 forget_workspace: ForgetWorkspace | None = None) -> None:
+        """`forget_workspace`: OAuth mode's hook; None in single-token mode."""
         self._replies = replies
         self._ledger = ledger
         self._metrics = metrics
+        self._forget_workspace = forget_workspace
 
-    def answer(self, client: WebClient, logger: logging.Logger, body: Mapping[str, Any], taken_over: bool = False) -> None:
+    def answer(self, client: WebClient | None, logger: logging.Logger, body: Mapping[str, Any], workspace: Workspace,
+               taken_over: bool = False) -> None:
+        """`client` None: the event's workspace has no installation any more."""
         event = body.get("event") or {}
         event_id = str(body.get("event_id"))
+        if event.get("type") in WORKSPACE_REMOVALS and self._forget_workspace is not None:
+            self._forget(logger, event_id, str(event["type"]), workspace)
+            return
         outcome = NOT_FOR_US
         try:
-            if deserves_answer(event):
+            if deserves_answer(event) and client is None:
+                logger.info("event %s is from a workspace the bot is no longer installed in; not answering it", event_id)
+                outcome = NOT_INSTALLED
+            elif deserves_answer(event):
                 if taken_over and _answer_already_posted(client, logger, event_id, event):
                     logger.info("event %s was answered before its first process stopped; not answering it again", event_id)
                     outcome = ANSWERED
@@ -49,6 +67,19 @@ class EventAnswers:
                     self._metrics.answer_took(time.perf_counter() - started)
         finally:
             self._finish(event_id, outcome, logger)
+
+    def _forget(self, logger: logging.Logger, event_id: str, why: str, workspace: Workspace) -> None:
+        """Finished only once forgotten: if forgetting fails, the event stays unfinished, and
+        another process, or this one after a restart, takes it over (upkeep.py) and tries again."""
+        name = workspace.installation_team_id or workspace.enterprise_id
+        try:
+            self._forget_workspace(workspace.enterprise_id, workspace.installation_team_id)  # type: ignore[misc]
+        except Exception as error:
+            logger.warning("could not forget the workspace %s after its %s (%s: %s); it is tried again after a restart", name, why,
+                           type(error).__name__, str(error).splitlines()[0] if str(error) else "")
+            return
+        logger.info("forgot the workspace %s after its %s", name, why)
+        self._finish(event_id, FORGOTTEN, logger)
 
     def _finish(self, event_id: str, outcome: str, logger: logging.Logger) -> None:
         try:

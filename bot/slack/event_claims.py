@@ -19,9 +19,14 @@ from .metrics import BotMetrics
 CLAIM_KEY = "placement_claim"  # in Bolt's context, for the listener: was the event taken over?
 
 
-def event_payload(body: Mapping[str, Any]) -> str:
-    """What answering the event needs later, if this process dies before it answers."""
-    return json.dumps({"event_id": body.get("event_id"), "team_id": body.get("team_id"), "event": body.get("event")})
+def event_payload(body: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> str:
+    """What answering the event needs later, if this process dies before it answers: in OAuth
+    mode, which installation's token answers it (installations.Workspace), as Bolt read it
+    from the request into its `context`."""
+    workspace = context if context is not None else body
+    return json.dumps({"event_id": body.get("event_id"), "enterprise_id": workspace.get("enterprise_id"),
+                       "team_id": workspace.get("team_id"), "is_enterprise_install": bool(workspace.get("is_enterprise_install")),
+                       "event": body.get("event")})
 
 
 def claim_every_event(ledger: EventLedger, metrics: BotMetrics) -> Callable[..., BoltResponse | None]:
@@ -30,7 +35,7 @@ def claim_every_event(ledger: EventLedger, metrics: BotMetrics) -> Callable[...,
     ) -> BoltResponse | None:
         event_id = body.get("event_id")
         if body.get("type") == "event_callback" and event_id:
-            claim = _claim(ledger, metrics, str(event_id), body, logger)
+            claim = _claim(ledger, metrics, str(event_id), event_payload(body, context), logger)
             if not claim:
                 metrics.deduplicated()
                 logger.info("event %s was already taken on; not answering it again", event_id)
@@ -42,11 +47,11 @@ def claim_every_event(ledger: EventLedger, metrics: BotMetrics) -> Callable[...,
     return claim_or_skip
 
 
-def _claim(ledger: EventLedger, metrics: BotMetrics, event_id: str, body: Mapping[str, Any], logger: logging.Logger) -> Claim:
+def _claim(ledger: EventLedger, metrics: BotMetrics, event_id: str, payload: str, logger: logging.Logger) -> Claim:
     """An event whose claim cannot be recorded is answered anyway: an occasional double
     answer is better than no answer at all while the database is unwritable."""
     try:
-        return ledger.claim(event_id, event_payload(body))
+        return ledger.claim(event_id, payload)
     except sqlite3.Error as error:
         metrics.database_error("claim_event")
         logger.warning(

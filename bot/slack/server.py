@@ -16,6 +16,7 @@ import threading
 import time
 from typing import Callable, Mapping, TextIO
 
+import sqlalchemy
 from slack_sdk import WebClient
 
 from ..knowledge import DEFAULT_DIRECTORY, KnowledgeError
@@ -24,6 +25,7 @@ from ..storage.sqlite_database import SqliteDatabase
 from .answer_threads import AnswerThreads
 from .app_factory import build_bot
 from .http_server import DRAIN_SECONDS, EVENTS_PATH, HttpServer
+from .installations import OAuthMode, database_engine, open_installation_stores
 from .log_redaction import SecretRedactor, configure_logging
 from .metrics import BotMetrics
 from .operator_endpoints import OperatorEndpoints, Readiness
@@ -89,7 +91,8 @@ def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) ->
     redactor = SecretRedactor(settings.secrets)
     metrics = BotMetrics()
     client = build_web_client(settings.bot_token, settings.api_url, metrics)
-    check_token(client, "SLACK_BOT_TOKEN", redactor)
+    if not settings.oauth:  # in OAuth mode each workspace's token is checked by Bolt as its requests come
+        check_token(client, "SLACK_BOT_TOKEN", redactor)
     if socket_mode:
         check_token(build_web_client(str(settings.app_token), settings.api_url), "SLACK_APP_TOKEN", redactor)
     check_port_free(HTTP_HOST, settings.port)  # Slack's events in HTTP mode; the operator endpoints in both
@@ -99,7 +102,8 @@ def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) ->
     except sqlite3.Error as error:
         raise StartFailure(f"PLACEMENT_DB: cannot open the database {settings.database_path!r}: {error}") from None
     try:
-        return _run(settings, socket_mode, advisor, client, database, redactor, metrics)
+        oauth = _oauth_mode(settings) if settings.oauth else None
+        return _run(settings, socket_mode, advisor, client, database, redactor, metrics, oauth)
     except StartFailure:
         database.close()
         if created:  # a failed start leaves nothing behind
@@ -109,8 +113,19 @@ def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) ->
         raise
 
 
+def _oauth_mode(settings: Settings) -> OAuthMode:
+    engine = database_engine(settings)
+    try:
+        stores = open_installation_stores(engine, str(settings.client_id))
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise StartFailure(f"PLACEMENT_DB: cannot create the installation tables in {settings.database_path!r}: {reason}") from None
+    # When a workspace uninstalls the bot: its installation and tokens are deleted here.
+    return OAuthMode(str(settings.client_id), str(settings.client_secret), stores, forget_workspace=stores.forget)
+
+
 def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, client: WebClient, database: SqliteDatabase,
-         redactor: SecretRedactor, metrics: BotMetrics) -> int:
+         redactor: SecretRedactor, metrics: BotMetrics, oauth: OAuthMode | None) -> int:
     # From here on SIGTERM stops the process in order, whenever it comes: before the server
     # listens, while it warms up, or once it serves.
     stopping = threading.Event()
@@ -118,8 +133,10 @@ def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, clie
     answers = AnswerThreads(ANSWER_THREADS)
     try:
         bot = build_bot(client, settings.signing_secret, advisor, database, answers, settings.lease_seconds, settings.retention_days,
-                        metrics)
+                        metrics, oauth)
     except Exception as error:  # Slack turned the token down after all, between the check and now
+        if oauth is not None:  # nothing asks Slack then
+            raise StartFailure(f"could not set up OAuth mode: {redactor.redact(str(error))}") from None
         raise StartFailure(f"Slack did not accept SLACK_BOT_TOKEN (auth.test at {settings.api_url}): {redactor.redact(str(error))}") from None
 
     if socket_mode:
@@ -152,6 +169,8 @@ def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, clie
         operator_server.join(timeout=DRAIN_SECONDS * 2)
     else:
         logger.info("listening for Slack on port %d at %s", server.port, EVENTS_PATH)
+        if oauth is not None:
+            logger.info("installs start at %s", bot.app.oauth_flow.install_path)
         server.run()
     logger.info("stopping: finishing the answers in flight")
     bot.wind_down()

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from ...storage.interface import Claim
 from ..event_claims import CLAIM_KEY
+from ..installations import Workspace
 
 if TYPE_CHECKING:  # event_answers imports this package
     from ..event_answers import EventAnswers
@@ -21,4 +22,4 @@ def register(app: App, answers: EventAnswers) -> None:
     # is finished in the ledger, answered or not.
     @app.event("message")
     def answer_direct_message(body: dict[str, Any], context: BoltContext, client: WebClient, logger: logging.Logger) -> None:
-        answers.answer(client, logger, body, taken_over=context.get(CLAIM_KEY) is Claim.TAKEN_OVER)
+        answers.answer(client, logger, body, Workspace.of(context), taken_over=context.get(CLAIM_KEY) is Claim.TAKEN_OVER)
