@@ -83,16 +83,23 @@ class InstallationStores:
         return client_with_token(template, bot.bot_token) if bot and bot.bot_token else None
 
 
+# A store has up to two tables: each look may find one more created by another process.
+CREATE_ATTEMPTS = 3
+
+
 def open_installation_stores(engine: Engine, client_id: str) -> InstallationStores:
     """Creates the stores' tables if they are missing, safely when several processes start at
     once: the one that loses the race to create a table finds it there on a second look."""
     stores = InstallationStores(SQLAlchemyInstallationStore(client_id=client_id, engine=engine),
                                 SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine))
     for store in (stores.installations, stores.states):
-        try:
-            store.create_tables()
-        except sqlalchemy.exc.DBAPIError:  # "already exists": created meanwhile by another process
-            store.create_tables()
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                store.create_tables()
+                break
+            except sqlalchemy.exc.DBAPIError:  # "already exists": one of its tables was created meanwhile by another process
+                if attempt == CREATE_ATTEMPTS - 1:
+                    raise
     return stores
 
 

@@ -120,7 +120,7 @@ def _oauth_mode(settings: Settings) -> OAuthMode:
     except sqlalchemy.exc.SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
         raise StartFailure(f"PLACEMENT_DB: cannot create the installation tables in {settings.database_path!r}: {reason}") from None
-    # When a workspace uninstalls the bot: its installation and tokens are deleted here.
+    # forget_workspace: what an uninstall deletes of the workspace (its installation and tokens).
     return OAuthMode(str(settings.client_id), str(settings.client_secret), stores, forget_workspace=stores.forget)
 
 

@@ -83,9 +83,9 @@ class SlackSender:
         return self.post(urlencode(form), "application/x-www-form-urlencoded")
 
     def click(self, button: dict[str, Any], message: dict[str, Any], channel: str, message_ts: str,
-              ephemeral: bool = False, response_name: str = "click") -> HttpReply:
+              ephemeral: bool = False, response_name: str = "click", team_id: str = TEAM_ID) -> HttpReply:
         payload = {
-            "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": USER}, "api_app_id": "A0APP",
+            "type": "block_actions", "team": {"id": team_id}, "user": {"id": USER, "team_id": team_id}, "api_app_id": "A0APP",
             "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": ephemeral},
             "channel": {"id": channel}, "trigger_id": f"trig{next(_ids)}",
             "response_url": self.fake.response_url(response_name),

@@ -4,7 +4,9 @@ bot token, and an uninstall forgets the workspace."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +23,7 @@ from bot_harness import (
     SlackSender,
     add_to_slack_link,
     all_text,
+    button,
     event_callback,
     http_get,
     install,
@@ -31,6 +34,7 @@ from bot_harness import (
 from fake_slack_api import FakeWorkspace
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
+from bot.rendering.block_kit import CLARIFY_YES_ACTION
 from bot.slack.event_claims import event_payload
 from bot.slack.installations import InstallationStores, OAuthMode
 
@@ -157,7 +161,8 @@ def test_a_denied_install_shows_why_and_stores_nothing(oauth_bot, fake_slack, ca
 
 
 def test_the_install_pages_answer_only_get_and_other_paths_are_unchanged(oauth_bot):
-    assert oauth_bot.post("x=1", "application/x-www-form-urlencoded").status == 200  # signed, at /slack/events
+    challenge = oauth_bot.post(json.dumps({"type": "url_verification", "challenge": "c-oauth", "token": "x"}), "application/json")
+    assert (challenge.status, "c-oauth" in challenge.body) == (200, True)  # /slack/events, as in single-token mode
     install_url = oauth_bot.base_url + INSTALL_PATH
     signed_post = SlackSender(install_url, oauth_bot.fake).post("x=1", "application/x-www-form-urlencoded")
     assert (signed_post.status, signed_post.body) == (405, "GET only\n")
@@ -259,3 +264,37 @@ def test_install_states_never_used_are_deleted_once_expired(database_path):
         assert [state for (state,) in connection.execute("SELECT state FROM slack_oauth_states")] == [live]
     assert not any(stores.states.consume(state) for state in left_unused)
     assert stores.states.consume(live)
+
+
+def test_a_click_in_a_workspace_updates_the_answer_with_that_workspaces_token(oauth_bot, fake_slack):
+    oauth_bot.install(TEAM_A)
+    b = oauth_bot.install(TEAM_B)
+    oauth_bot.send_event(mention("should our billing API be a container?", ts="1700008000.000100"), workspace=b)
+    [answer] = fake_slack.wait_for("chat.postMessage")
+    yes = button(answer, CLARIFY_YES_ACTION)
+    assert oauth_bot.click(yes, answer, CHANNEL, "1700009999.000100", team_id="T0BBB").status == 200
+    fake_slack.wait_for("chat.update")
+    assert [token for token, _ in fake_slack.calls_with_tokens("chat.update")] == [fake_slack.token_of("T0BBB")]
+
+
+def test_several_processes_creating_the_install_tables_at_once_all_start(tmp_path):
+    database_path = str(tmp_path / "fresh.sqlite3")
+    start = threading.Barrier(6)
+    failures: list[BaseException] = []
+
+    def start_one() -> None:
+        start.wait()
+        try:
+            oauth_mode(database_path)  # its own engine, as each process has
+        except BaseException as error:  # noqa: BLE001 (any failure fails the test)
+            failures.append(error)
+
+    threads = [threading.Thread(target=start_one) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failures == []
+    with sqlite3.connect(database_path) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"slack_installations", "slack_bots", "slack_oauth_states"} <= tables
