@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from bot_harness import (  # noqa: E402
     REDIRECT_PATH,
     SlackSender,
     free_port,
+    http_get,
     install,
     mention,
     serve_environment,
@@ -42,17 +42,21 @@ QUESTION = "should our checkout microservices run in containers?"
 
 
 def _start(env: dict[str, str]) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--http"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    port = int(env["PORT"])
-    deadline = time.monotonic() + 60
+    return subprocess.Popen([sys.executable, "-m", "bot", "serve", "--http"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_until_ready(port: int) -> None:
+    """Until /readyz says so: the warm-up after start takes a core for seconds."""
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
+            if http_get(f"http://127.0.0.1:{port}/readyz").status == 200:
+                return
         except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"placement serve on port {port} did not start")
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"placement serve on port {port} did not become ready")
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -74,6 +78,8 @@ def main() -> None:
         fake.register_oauth_app(CLIENT_ID, CLIENT_SECRET, oauth_url + REDIRECT_PATH)
         processes = [_start(single_env), _start(oauth_env)]
         try:
+            for env in (single_env, oauth_env):
+                _wait_until_ready(int(env["PORT"]))
             assert install(oauth_url, fake, FakeWorkspace("T0BENCH")).status == 200
             installed = fake.workspace_of(fake.token_of("T0BENCH"))
             auth_tests_before = fake.attempts("auth.test")
