@@ -24,7 +24,7 @@ from slack_sdk.errors import SlackApiError
 from ..storage.interface import EventLedger
 from .conversation_replies import ConversationReplies
 from .faults import ANSWERED, SLACK_UNREACHABLE, describe_slack_failure
-from .installations import WORKSPACE_REMOVALS, ForgetWorkspace, Workspace
+from .installations import ForgetWorkspace, Workspace, removes_workspace
 from .listeners.thread_messages import answer_in_thread, answered_event_ids, deserves_answer
 from .metrics import BotMetrics
 
@@ -49,7 +49,7 @@ class EventAnswers:
         """`client` None: the event's workspace has no installation any more."""
         event = body.get("event") or {}
         event_id = str(body.get("event_id"))
-        if event.get("type") in WORKSPACE_REMOVALS and self._forget_workspace is not None:
+        if removes_workspace(event) and self._forget_workspace is not None:
             self._forget(logger, event_id, str(event["type"]), workspace)
             return
         outcome = NOT_FOR_US

@@ -25,8 +25,16 @@ from .web_client import client_with_token
 
 logger = logging.getLogger("placement")
 
-# The events after which a workspace is forgotten (event_answers.py).
+# The events after which a workspace may be forgotten (event_answers.py).
 WORKSPACE_REMOVALS = frozenset({"app_uninstalled", "tokens_revoked"})
+
+
+def removes_workspace(event: Mapping[str, Any]) -> bool:
+    """An uninstall, or the bot's token revoked; a revoked user token (the bot asks for no
+    user scopes, but an installer's may be revoked all the same) leaves the bot working."""
+    if event.get("type") == "tokens_revoked":
+        return bool(((event.get("tokens") or {}).get("bot")))
+    return event.get("type") == "app_uninstalled"
 # Bolt's own default: an install must be completed within 10 minutes of opening the page.
 STATE_EXPIRATION_SECONDS = 600
 

@@ -207,6 +207,15 @@ def test_an_uninstall_forgets_the_workspace_and_its_events_go_unanswered(fake_sl
         bot.stop()
 
 
+def test_a_revoked_user_token_leaves_the_workspace_installed(oauth_bot, fake_slack):
+    a = oauth_bot.install(TEAM_A)
+    assert oauth_bot.send_event({"type": "tokens_revoked", "tokens": {"oauth": ["U0INSTALLER"], "bot": []}}, workspace=a).status == 200
+    oauth_bot.settle()
+    assert oauth_bot.installed(TEAM_A)
+    oauth_bot.send_event(mention(QUESTION, ts="1700004500.000100"), workspace=a)
+    assert fake_slack.wait_for("chat.postMessage")[0]["text"].startswith("Containers")
+
+
 def test_an_org_wide_install_answers_every_workspace_of_the_org_with_the_orgs_token(oauth_bot, fake_slack):
     org = oauth_bot.install(ORG)
     assert oauth_bot.installed(ORG)
