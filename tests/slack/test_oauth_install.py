@@ -35,6 +35,7 @@ from fake_slack_api import FakeWorkspace
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.rendering.block_kit import CLARIFY_YES_ACTION
+from bot.slack.event_answers import FORGOTTEN
 from bot.slack.event_claims import event_payload
 from bot.slack.installations import InstallationStores, OAuthMode
 
@@ -307,3 +308,26 @@ def test_several_processes_creating_the_install_tables_at_once_all_start(tmp_pat
     with sqlite3.connect(database_path) as connection:
         tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"slack_installations", "slack_bots", "slack_oauth_states"} <= tables
+
+
+def test_an_uninstall_whose_forgetting_failed_is_forgotten_by_the_next_process(fake_slack, advisor, database_path):
+    stores = oauth_mode(database_path).stores
+
+    def database_down(enterprise_id: str | None, team_id: str | None) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    first = OAuthBot(fake_slack, advisor, database_path, OAuthMode(CLIENT_ID, CLIENT_SECRET, stores, database_down))
+    try:
+        a = first.install(TEAM_A)
+        first.send_event({"type": "app_uninstalled"}, event_id="Ev0UNINSTALL", workspace=a)
+        first.settle()
+        assert first.installed(TEAM_A)
+    finally:
+        first.stop()  # hands the unfinished event back
+    second = OAuthBot(fake_slack, advisor, database_path, lease_seconds=1.0)
+    try:
+        assert _wait_until(lambda: not second.installed(TEAM_A), timeout=20)
+    finally:
+        second.stop()
+    with sqlite3.connect(database_path) as connection:
+        assert connection.execute("SELECT outcome FROM events WHERE event_id = 'Ev0UNINSTALL'").fetchone() == (FORGOTTEN,)
