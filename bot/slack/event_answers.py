@@ -5,7 +5,12 @@ An event taken over may have been answered already: its first owner may have bee
 after Slack took the post and before the response came back. In a direct message the bot
 can read the thread (its `im:history` scope), so it looks for an answer carrying the
 event's id before posting. In channels it cannot (that needs `channels:history`, which the
-bot does not ask for), and such an answer may be posted twice."""
+bot does not ask for), and such an answer may be posted twice.
+
+A workspace that uninstalled the bot (`app_uninstalled`) or revoked its token
+(`tokens_revoked`) is forgotten here too, by the hook `forget_workspace` (its installation in
+OAuth mode, its conversations in both modes), so that the event is finished once its
+workspace is gone, whether just delivered or taken over."""
 
 from __future__ import annotations
 
@@ -20,26 +25,40 @@ from ..storage.database import DatabaseError, describe
 from ..storage.interface import EventLedger
 from .conversation_replies import ConversationReplies
 from .faults import ANSWERED, SLACK_UNREACHABLE, describe_slack_failure
+from .installations import ForgetWorkspace, removes_workspace
 from .listeners.thread_messages import answer_in_thread, answered_event_ids, deserves_answer
 from .metrics import BotMetrics
+from .workspaces import workspace_of
 
 NOT_FOR_US = "not for us"
+NOT_INSTALLED = "not installed"
+FORGOTTEN = "workspace forgotten"
 # The answers after the question; a thread longer than this is not searched further.
 REPLIES_LOOKED_AT = 200
 
 
 class EventAnswers:
-    def __init__(self, replies: ConversationReplies, ledger: EventLedger, metrics: BotMetrics) -> None:
+    def __init__(self, replies: ConversationReplies, ledger: EventLedger, metrics: BotMetrics,
+                 forget_workspace: ForgetWorkspace) -> None:
+        """`forget_workspace`: deletes what is kept of a workspace that uninstalled the bot."""
         self._replies = replies
         self._ledger = ledger
         self._metrics = metrics
+        self._forget_workspace = forget_workspace
 
-    def answer(self, client: WebClient, logger: logging.Logger, body: Mapping[str, Any], taken_over: bool = False) -> None:
+    def answer(self, client: WebClient | None, logger: logging.Logger, body: Mapping[str, Any], taken_over: bool = False) -> None:
+        """`client` None: the event's workspace has no installation any more."""
         event = body.get("event") or {}
         event_id = str(body.get("event_id"))
+        if removes_workspace(event):
+            self._forget(logger, event_id, str(event["type"]), body)
+            return
         outcome = NOT_FOR_US
         try:
-            if deserves_answer(event):
+            if deserves_answer(event) and client is None:
+                logger.info("event %s is from a workspace the bot is no longer installed in; not answering it", event_id)
+                outcome = NOT_INSTALLED
+            elif deserves_answer(event):
                 if taken_over and _answer_already_posted(client, logger, event_id, event):
                     logger.info("event %s was answered before its first process stopped; not answering it again", event_id)
                     outcome = ANSWERED
@@ -49,6 +68,20 @@ class EventAnswers:
                     self._metrics.answer_took(time.perf_counter() - started)
         finally:
             self._finish(event_id, outcome, logger)
+
+    def _forget(self, logger: logging.Logger, event_id: str, why: str, body: Mapping[str, Any]) -> None:
+        """Finished only once forgotten: if forgetting fails, the event stays unfinished, and
+        another process, or this one after a restart, takes it over (upkeep.py) and tries again."""
+        workspace = workspace_of(body)
+        name = workspace.team_id or workspace.enterprise_id
+        try:
+            self._forget_workspace(workspace)
+        except Exception as error:
+            logger.warning("could not forget the workspace %s after its %s (%s); it is tried again after a restart", name, why,
+                           describe(error))
+            return
+        logger.info("forgot the workspace %s after its %s", name, why)
+        self._finish(event_id, FORGOTTEN, logger)
 
     def _finish(self, event_id: str, outcome: str, logger: logging.Logger) -> None:
         try:

@@ -21,7 +21,8 @@ CLAIM_KEY = "placement_claim"  # in Bolt's context, for the listener: was the ev
 
 
 def event_payload(body: Mapping[str, Any]) -> str:
-    """What answering the event needs later, if this process dies before it answers."""
+    """What answering the event needs later, if this process dies before it answers: the
+    event, and whose it is (workspaces.workspace_of reads it as from the request)."""
     kept = ("event_id", "team_id", "enterprise_id", "is_enterprise_install", "authorizations", "event")
     return json.dumps({name: body[name] for name in kept if name in body})
 

@@ -7,6 +7,11 @@ is refused first, with a 400 (or 401 for a missing or wrong signature) and one s
 log line that names the reason and the size, never the body. The lines themselves are
 limited (REFUSALS_LOGGED_PER_WINDOW per window, then one line counting the rest), so a
 flood of bad requests cannot flood the log. Bolt still verifies the signature again.
+
+In OAuth mode two more paths are served, to a browser, unsigned, and only by GET: the
+install page and the redirect back from Slack's approval page, both by Bolt's OAuth flow.
+A redirect Bolt refuses (a bad, reused or missing state, a denied install) is one
+refusal line like the others, with Bolt's reason, never the query.
 """
 
 from __future__ import annotations
@@ -21,6 +26,13 @@ import threading
 import time
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
+
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
+from slack_bolt.oauth import OAuthFlow
+
+from .install_pages import REFUSAL_KEY
 
 logger = logging.getLogger("placement.front_door")
 
@@ -64,13 +76,20 @@ class _RefusalLog:
 
 
 class FrontDoor:
-    def __init__(self, app: WsgiApp, signing_secret: str, path: str) -> None:
+    def __init__(self, app: WsgiApp, signing_secret: str, path: str, oauth_flow: OAuthFlow | None = None) -> None:
         self._app = app
         self._secret = signing_secret.encode()
         self._path = path
         self._log = _RefusalLog(REFUSALS_LOGGED_PER_WINDOW, REFUSAL_WINDOW_SECONDS)
+        self._install_pages: dict[str, Callable[[BoltRequest], BoltResponse]] = {}
+        if oauth_flow is not None:
+            self._install_pages = {oauth_flow.install_path: oauth_flow.handle_installation,
+                                   oauth_flow.redirect_uri_path: oauth_flow.handle_callback}
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        install_page = self._install_pages.get(environ.get("PATH_INFO"))
+        if install_page is not None:
+            return self._install(install_page, environ, start_response)
         if environ.get("PATH_INFO") != self._path:
             return text_reply(start_response, "404 Not Found", "not found")
         if environ.get("REQUEST_METHOD") != "POST":
@@ -87,6 +106,25 @@ class FrontDoor:
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return self._app(environ, start_response)
+
+    def _install(self, page: Callable[[BoltRequest], BoltResponse], environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """As Bolt's WSGI adapter serves its OAuth flow, with a body never read (a GET has
+        none) and failures in one line."""
+        if environ.get("REQUEST_METHOD") != "GET":
+            return text_reply(start_response, "405 Method Not Allowed", "GET only")
+        request = BoltRequest(body="", query=environ.get("QUERY_STRING") or "", headers=WsgiHttpRequest(environ).get_headers())
+        try:
+            response = page(request)
+        except Exception as error:  # the database, or Slack, failed under Bolt's OAuth flow
+            logger.error("could not serve %s: %s: %s", environ.get("PATH_INFO"), type(error).__name__,
+                         str(error).splitlines()[0][:200] if str(error) else "")
+            return text_reply(start_response, "500 Internal Server Error", "the install failed on our side; try again in a minute")
+        refusal = request.context.get(REFUSAL_KEY)
+        if refusal is not None:
+            self._log.refused(f"an install redirect Bolt refused ({str(refusal)[:80]})", 0, str(environ.get("REMOTE_ADDR")))
+        reply = WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
+        start_response(reply.status, reply.get_headers())
+        return reply.get_body()
 
     def _check(self, environ: dict, body: bytes) -> None:
         content_type = str(environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()

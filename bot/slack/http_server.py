@@ -1,5 +1,6 @@
 """HTTP mode: Bolt's WSGI adapter under waitress, events, commands and interactivity all at
-/slack/events, behind the front door (bot/slack/front_door.py), with the operator endpoints
+/slack/events (and, in OAuth mode, the install pages at /slack/install and
+/slack/oauth_redirect), behind the front door (bot/slack/front_door.py), with the operator endpoints
 (/healthz, /readyz, /metrics) in front of both. In Socket Mode the same server serves the
 operator endpoints alone. waitress answers requests from a pool of threads, so one slow
 request does not hold up the others.
@@ -42,7 +43,7 @@ class HttpServer:
                  operator_endpoints: OperatorEndpoints | None = None) -> None:
         """`app` None (Socket Mode): no Slack endpoint, only the operator endpoints."""
         _allow_open_files(CONNECTION_LIMIT + 256)
-        served = FrontDoor(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret, EVENTS_PATH) if app else not_found
+        served = FrontDoor(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret, EVENTS_PATH, app.oauth_flow) if app else not_found
         self._sockets: dict = {}
         self._server = create_server(
             operator_endpoints.in_front_of(served) if operator_endpoints else served,

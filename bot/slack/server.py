@@ -25,6 +25,7 @@ from ..storage.engines import database_url
 from .answer_threads import AnswerThreads
 from .app_factory import build_bot
 from .http_server import DRAIN_SECONDS, EVENTS_PATH, HttpServer
+from .installations import OAuthMode, open_installation_stores
 from .log_redaction import SecretRedactor, configure_logging
 from .metrics import BotMetrics
 from .operator_endpoints import OperatorEndpoints, Readiness
@@ -91,16 +92,18 @@ def _serve(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor) ->
     redactor = SecretRedactor(settings.secrets)
     metrics = BotMetrics()
     client = build_web_client(settings.bot_token, settings.api_url, metrics)
-    token_owner = workspace_of(check_token(client, "SLACK_BOT_TOKEN", redactor))
+    # In OAuth mode each workspace's token is checked by Bolt as its requests come.
+    token_owner = None if settings.oauth else workspace_of(check_token(client, "SLACK_BOT_TOKEN", redactor))
     if socket_mode:
         check_token(build_web_client(str(settings.app_token), settings.api_url), "SLACK_APP_TOKEN", redactor)
     check_port_free(HTTP_HOST, settings.port)  # Slack's events in HTTP mode; the operator endpoints in both
     created = settings.database_url is None and not os.path.exists(settings.database_path)
     database = _open_database(settings, redactor)
     try:
-        # Conversations kept by a version before workspaces were the single token's workspace's.
-        ConversationStore(database).adopt_rows_of_no_workspace(token_owner)
-        return _run(settings, socket_mode, advisor, client, database, redactor, metrics)
+        if token_owner is not None:  # conversations kept before they had a workspace were this token's workspace's
+            ConversationStore(database).adopt_rows_of_no_workspace(token_owner)
+        oauth = _oauth_mode(settings, database) if settings.oauth else None
+        return _run(settings, socket_mode, advisor, client, database, redactor, metrics, oauth)
     except (StartFailure, DatabaseError) as failure:
         database.close()
         if created:  # a failed start leaves nothing behind
@@ -117,20 +120,24 @@ def _open_database(settings: Settings, redactor: SecretRedactor) -> Database:
     try:
         return open_database(settings.database_location)
     except DatabaseError as error:
-        if settings.database_url:
-            where = f"DATABASE_URL: cannot reach or use the database at {_server_of(settings.database_url)}"
-        else:
-            where = f"PLACEMENT_DB: cannot open the database {settings.database_path!r}"
-        raise StartFailure(f"{where}: {redactor.redact(describe(error))}") from None
+        raise StartFailure(f"{_where(settings)}: {redactor.redact(describe(error))}") from None
 
 
-def _server_of(url: str) -> str:
-    parsed = database_url(url)
-    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
+def _where(settings: Settings) -> str:
+    if settings.database_url:
+        parsed = database_url(settings.database_url)
+        return f"DATABASE_URL: cannot reach or use the database at {parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
+    return f"PLACEMENT_DB: cannot open the database {settings.database_path!r}"
+
+
+def _oauth_mode(settings: Settings, database: Database) -> OAuthMode:
+    """The installation and OAuth state stores, in the bot's own database."""
+    stores = open_installation_stores(database, str(settings.client_id))
+    return OAuthMode(str(settings.client_id), str(settings.client_secret), stores)
 
 
 def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, client: WebClient, database: Database,
-         redactor: SecretRedactor, metrics: BotMetrics) -> int:
+         redactor: SecretRedactor, metrics: BotMetrics, oauth: OAuthMode | None) -> int:
     # From here on SIGTERM stops the process in order, whenever it comes: before the server
     # listens, while it warms up, or once it serves.
     stopping = threading.Event()
@@ -138,8 +145,10 @@ def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, clie
     answers = AnswerThreads(ANSWER_THREADS)
     try:
         bot = build_bot(client, settings.signing_secret, advisor, database, answers, settings.lease_seconds, settings.retention_days,
-                        metrics)
+                        metrics, oauth)
     except Exception as error:  # Slack turned the token down after all, between the check and now
+        if oauth is not None:  # nothing asks Slack then
+            raise StartFailure(f"could not set up OAuth mode: {redactor.redact(str(error))}") from None
         raise StartFailure(f"Slack did not accept SLACK_BOT_TOKEN (auth.test at {settings.api_url}): {redactor.redact(str(error))}") from None
 
     if socket_mode:
@@ -172,6 +181,8 @@ def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, clie
         operator_server.join(timeout=DRAIN_SECONDS * 2)
     else:
         logger.info("listening for Slack on port %d at %s", server.port, EVENTS_PATH)
+        if oauth is not None:
+            logger.info("installs start at %s", bot.app.oauth_flow.install_path)
         server.run()
     logger.info("stopping: finishing the answers in flight")
     bot.wind_down()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -16,7 +17,9 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_RETENTION_DAYS = 30.0
 # What `placement serve --help` lists; the README's Settings table says the same at length.
 ENVIRONMENT = (
-    ("SLACK_BOT_TOKEN", "bot token, xoxb-... (required)"),
+    ("SLACK_BOT_TOKEN", "bot token, xoxb-... (required, except in OAuth mode)"),
+    ("SLACK_CLIENT_ID", "with SLACK_CLIENT_SECRET: OAuth mode, installed in many workspaces from /slack/install"),
+    ("SLACK_CLIENT_SECRET", "the app's Client Secret (OAuth mode)"),
     ("SLACK_SIGNING_SECRET", "verifies requests came from Slack (required in HTTP mode)"),
     ("SLACK_APP_TOKEN", "app-level token, xapp-...; selects Socket Mode (required there)"),
     ("PORT", f"HTTP port for Slack (HTTP mode) and /healthz, /readyz, /metrics (default {DEFAULT_PORT})"),
@@ -29,13 +32,17 @@ ENVIRONMENT = (
 )
 
 
+# Basic Information -> App Credentials shows the Client ID as two numbers joined by a dot.
+_CLIENT_ID = re.compile(r"[0-9]+\.[0-9]+")
+
+
 class MissingSetting(Exception):
     """A required environment variable is missing or unusable; the message names it."""
 
 
 @dataclass(frozen=True)
 class Settings:
-    bot_token: str = field(repr=False)
+    bot_token: str | None = field(repr=False)  # None in OAuth mode: each workspace's comes from its installation
     signing_secret: str = field(repr=False)  # empty in Socket Mode, where Slack signs nothing
     app_token: str | None = field(repr=False)
     api_url: str
@@ -45,10 +52,17 @@ class Settings:
     retention_days: float = DEFAULT_RETENTION_DAYS
     lease_seconds: float = DEFAULT_LEASE_SECONDS
     database_url: str | None = field(default=None, repr=False)  # it may hold a password
+    client_id: str | None = None  # set (with client_secret): OAuth mode
+    client_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def oauth(self) -> bool:
+        """Installed in many workspaces through Slack's OAuth flow, rather than with one bot token."""
+        return self.client_id is not None
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.bot_token, self.signing_secret, self.app_token, self.database_password) if s)
+        return tuple(s for s in (self.bot_token, self.signing_secret, self.app_token, self.client_secret, self.database_password) if s)
 
     @property
     def database_location(self) -> str:
@@ -66,10 +80,15 @@ def read_settings(socket_mode: bool, environ: Mapping[str, str] = os.environ) ->
             raise MissingSetting(f"{name} is not set: {hint}")
         return value
 
-    bot_token = required("SLACK_BOT_TOKEN", "the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page")
-    if bot_token.startswith("xapp-"):
-        raise MissingSetting("SLACK_BOT_TOKEN holds an app-level token (xapp-...): that one goes in SLACK_APP_TOKEN; "
-                             "the bot token (xoxb-...) is on OAuth & Permissions")
+    client_id, client_secret = _oauth_credentials(environ, socket_mode)
+    if client_id is None:
+        bot_token: str | None = required("SLACK_BOT_TOKEN", "the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions "
+                                         "page (or, to install in many workspaces, SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)")
+        if bot_token.startswith("xapp-"):
+            raise MissingSetting("SLACK_BOT_TOKEN holds an app-level token (xapp-...): that one goes in SLACK_APP_TOKEN; "
+                                 "the bot token (xoxb-...) is on OAuth & Permissions")
+    else:
+        bot_token = None
     if socket_mode:
         app_token = required("SLACK_APP_TOKEN", "an app-level token (xapp-...) with connections:write, from Basic Information")
         if app_token.startswith("xox"):
@@ -112,7 +131,33 @@ def read_settings(socket_mode: bool, environ: Mapping[str, str] = os.environ) ->
         retention_days=retention_days,
         lease_seconds=lease_seconds,
         database_url=url,
+        client_id=client_id,
+        client_secret=client_secret,
     )
+
+
+def _oauth_credentials(environ: Mapping[str, str], socket_mode: bool) -> tuple[str | None, str | None]:
+    """(None, None) for single-token mode. A bot token beside them is refused: it would be
+    unclear which workspace's token answers (Bolt itself would drop it with a warning)."""
+    client_id = environ.get("SLACK_CLIENT_ID", "").strip()
+    client_secret = environ.get("SLACK_CLIENT_SECRET", "").strip()
+    if not client_id and not client_secret:
+        return None, None
+    if not client_id or not client_secret:
+        missing, given = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET") if not client_id else ("SLACK_CLIENT_SECRET", "SLACK_CLIENT_ID")
+        raise MissingSetting(f"{missing} is not set but {given} is: OAuth mode needs both, from your app's Basic Information page")
+    if environ.get("SLACK_BOT_TOKEN", "").strip():
+        raise MissingSetting("SLACK_BOT_TOKEN and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are both set: set the bot token for one "
+                             "workspace, or the client id and secret to install in many (OAuth mode), not both")
+    if socket_mode:
+        raise MissingSetting("SLACK_CLIENT_ID/SLACK_CLIENT_SECRET (OAuth mode) need HTTP mode (`placement serve --http`): "
+                             "the install pages are served over HTTP")
+    if not _CLIENT_ID.fullmatch(client_id):
+        raise MissingSetting(f"SLACK_CLIENT_ID is not a Client ID (two numbers joined by a dot, from Basic Information), "
+                             f"not {client_id[:20]!r}")
+    if client_secret.startswith(("xox", "xapp-")):
+        raise MissingSetting("SLACK_CLIENT_SECRET holds a token: it needs the Client Secret from Basic Information -> App Credentials")
+    return client_id, client_secret
 
 
 def _positive_number(environ: Mapping[str, str], name: str, default: float) -> float:

@@ -1,7 +1,10 @@
 """One background thread per process that keeps the event ledger true while serving:
 it renews the leases of the events this process is answering, takes over the events
 another process (or this one, before a restart) took on and never finished, and deletes
-what is older than the retention time."""
+what is older than the retention time.
+
+An event taken over is answered with its own workspace's client (`client_for`): in OAuth
+mode, from the installation its stored payload names (event_claims.event_payload)."""
 
 from __future__ import annotations
 
@@ -9,13 +12,15 @@ import json
 import logging
 import threading
 import time
+from typing import Callable
 
 from slack_sdk import WebClient
 
 from ..storage.database import describe
-from ..storage.interface import ConversationMemory, EventLedger
+from ..storage.interface import ConversationMemory, EventLedger, Workspace
 from .answer_threads import AnswerThreads
 from .event_answers import EventAnswers
+from .workspaces import workspace_of
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +32,16 @@ ABANDONED = "abandoned"
 
 class Upkeep:
     def __init__(self, ledger: EventLedger, conversations: ConversationMemory, answers: EventAnswers, answer_threads: AnswerThreads,
-                 client: WebClient, retention_seconds: float) -> None:
+                 client_for: Callable[[Workspace], WebClient | None], retention_seconds: float,
+                 sweep_also: Callable[[], None] | None = None) -> None:
+        """`sweep_also`: more to delete at each sweep (OAuth mode: the expired install states)."""
         self._ledger = ledger
         self._conversations = conversations
         self._answers = answers
         self._answer_threads = answer_threads
-        self._client = client
+        self._client_for = client_for
         self._retention_seconds = retention_seconds
+        self._sweep_also = sweep_also
         self._renew_every = ledger.lease_seconds / 3
         self._tick = min(self._renew_every, TAKE_OVER_EVERY_SECONDS)
         self._taking_work = True
@@ -91,9 +99,22 @@ class Upkeep:
                 self._ledger.finish(taken.event_id, ABANDONED)
                 continue
             logger.info("answering event %s, left unfinished by a process that stopped", taken.event_id)
-            self._answer_threads.submit(self._answers.answer, self._client, logger, json.loads(taken.payload), taken_over=True)
+            self._answer_threads.submit(self._answer_taken_over, json.loads(taken.payload))
+
+    def _answer_taken_over(self, body: dict) -> None:
+        """On an answer thread: finding the workspace's token is a database query. If it fails,
+        the event stays this process's, unfinished, and is answered after a restart."""
+        workspace = workspace_of(body)
+        try:
+            client = self._client_for(workspace)
+        except Exception as error:
+            logger.warning("could not find the token of event %s's workspace: %s", body.get("event_id"), type(error).__name__)
+            return
+        self._answers.answer(client, logger, body, taken_over=True)
 
     def _sweep(self) -> None:
         cutoff = time.time() - self._retention_seconds
         self._ledger.forget_older_than(cutoff).result(timeout=30)
         self._conversations.forget_older_than(cutoff).result(timeout=30)
+        if self._sweep_also is not None:
+            self._sweep_also()

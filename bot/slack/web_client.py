@@ -44,8 +44,9 @@ class _ProportionalJitter(Jitter):
         return duration * (1 + random.random() / 4)
 
 
-# Each call of these makes something new in Slack: repeating one that arrived makes it twice.
-NOT_REPEATABLE = ("chat.postMessage", "chat.postEphemeral")
+# Each call of these makes something new in Slack: repeating one that arrived makes it twice
+# (or, for oauth.v2.access, fails: its code is spent by the call that arrived).
+NOT_REPEATABLE = ("chat.postMessage", "chat.postEphemeral", "oauth.v2.access")
 
 
 class _ConnectionErrorsBeforeSending(ConnectionErrorRetryHandler):
@@ -58,9 +59,11 @@ class _ConnectionErrorsBeforeSending(ConnectionErrorRetryHandler):
         return super()._can_retry(state=state, request=request, response=response, error=error)
 
 
-def build_web_client(token: str, api_url: str, metrics: BotMetrics | None = None) -> WebClient:
+def build_web_client(token: str | None, api_url: str, metrics: BotMetrics | None = None) -> WebClient:
     """Bolt copies timeout, retry handlers and logger into the client it gives each listener.
-    Call it once logging is configured. With `metrics`, every call's attempts are counted."""
+    Call it once logging is configured. With `metrics`, every call's attempts are counted.
+    `token` None (OAuth mode): each workspace's token is set per request, or by
+    `client_with_token`."""
     backoff = BackoffRetryIntervalCalculator(backoff_factor=BACKOFF_SECONDS, jitter=_ProportionalJitter())
     # A read that times out surfaces as a bare TimeoutError, which the default handler does not
     # retry: it is retried here for the calls that can be repeated, never for a post.
@@ -87,3 +90,10 @@ def _api_call_logger() -> logging.Logger:
     logger = logging.getLogger("slack_sdk.web.base_client")
     logger.setLevel(logger.getEffectiveLevel())
     return logger
+
+
+def client_with_token(template: WebClient, token: str) -> WebClient:
+    """A client for one workspace's token with everything else of `template`'s, as Bolt makes
+    the client it gives each listener."""
+    return WebClient(token=token, base_url=template.base_url, timeout=template.timeout, ssl=template.ssl, proxy=template.proxy,
+                     headers=template.headers, logger=template.logger, retry_handlers=list(template.retry_handlers))

@@ -26,11 +26,11 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, MetaData
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from .engines import BUSY_TIMEOUT_SECONDS, WRITER, create_database_engine, database_url, is_stale
-from .schema import migrate
+from .schema import lock_schema, migrate
 
 # What every storage operation raises when the database fails it.
 DatabaseError = SQLAlchemyError
@@ -69,13 +69,26 @@ class Database:
                 with engine.connect() as setup:  # outside a transaction, where the journal mode can change
                     setup.exec_driver_sql("PRAGMA journal_mode=WAL")
                     setup.commit()
-            with engine.connect().execution_options(**{WRITER: True}) as setup, setup.begin():
+            with self._schema_change() as setup:
                 migrate(setup)
         except BaseException:
             engine.dispose()
             raise
         self._writer = threading.Thread(target=self._run_writes, name="database-writer", daemon=True)
         self._writer.start()
+
+    def create_missing_tables(self, *schemas: MetaData) -> None:
+        """Other libraries' tables (slack_sdk's OAuth stores), beside the bot's own: created under
+        the migration's lock, so processes starting together create each one once."""
+        with self._schema_change() as connection:
+            for schema in schemas:
+                schema.create_all(connection)
+
+    @contextmanager
+    def _schema_change(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(**{WRITER: True}) as connection, connection.begin():
+            lock_schema(connection)
+            yield connection
 
     @property
     def dialect(self) -> str:

@@ -34,6 +34,10 @@ class Workspace:
     enterprise_id: str = ""
     team_id: str = ""
 
+    @property
+    def is_org_wide(self) -> bool:
+        return bool(self.enterprise_id) and not self.team_id
+
 
 @dataclass(frozen=True)
 class Conversation:

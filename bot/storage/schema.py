@@ -50,11 +50,17 @@ events = Table(
 _POSTGRES_MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(7203466)"
 
 
-def migrate(connection: Connection) -> None:
-    """Creates or upgrades the schema, inside the caller's transaction, which on SQLite holds
-    the write lock (BEGIN IMMEDIATE): so several processes starting together migrate once."""
+def lock_schema(connection: Connection) -> None:
+    """Until the caller's transaction ends, no other process changes the schema. On SQLite the
+    transaction holds the write lock already (BEGIN IMMEDIATE)."""
     if connection.dialect.name == "postgresql":
         connection.execute(text(_POSTGRES_MIGRATION_LOCK))
+
+
+def migrate(connection: Connection) -> None:
+    """Creates or upgrades the schema, inside the caller's transaction: several processes
+    starting together migrate once."""
+    lock_schema(connection)
     tables = set(inspect(connection).get_table_names())
     version = _version(connection, tables)
     if version >= SCHEMA_VERSION:

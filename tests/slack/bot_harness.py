@@ -5,25 +5,28 @@ as Slack signs them."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import socket
 import sqlite3
 import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count
-from typing import Any
+from typing import Any, Mapping
 from urllib.parse import urlencode
 
-from fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi
+from fake_slack_api import BOT_USER_ID, TEAM_ID, FakeSlackApi, FakeWorkspace
 from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.answer_threads import AnswerThreads
 from bot.slack.app_factory import build_bot
 from bot.slack.http_server import EVENTS_PATH, HttpServer
+from bot.slack.installations import OAuthMode, open_installation_stores
 from bot.slack.metrics import BotMetrics
 from bot.slack.operator_endpoints import OperatorEndpoints, Readiness
 from bot.slack.server import ANSWER_THREADS
@@ -38,13 +41,19 @@ CHANNEL = "C0CHANNEL"
 DM_CHANNEL = "D0DIRECT"
 USER = "U0PERSON"
 WORKSPACE = Workspace("", TEAM_ID)  # where the harness's requests come from
+CLIENT_ID = "1111111111.2222222222"
+CLIENT_SECRET = "0123456789abcdef0123456789abcdef"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
 _ids = count(1)
+THE_WORKSPACE = FakeWorkspace(TEAM_ID)  # single-token mode's
 
 
 @dataclass(frozen=True)
 class HttpReply:
     status: int
     body: str
+    headers: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 class SlackSender:
@@ -63,8 +72,9 @@ class SlackSender:
             "Content-Type": content_type, "x-slack-request-timestamp": stamp, "x-slack-signature": signature, **(headers or {})})
         return _send(request)
 
-    def send_event(self, event: dict[str, Any], event_id: str | None = None, retry_num: int | None = None, **signing) -> HttpReply:
-        body = event_callback(event, event_id or f"Ev{next(_ids):08d}")
+    def send_event(self, event: dict[str, Any], event_id: str | None = None, retry_num: int | None = None,
+                   workspace: FakeWorkspace = THE_WORKSPACE, **signing) -> HttpReply:
+        body = event_callback(event, event_id or f"Ev{next(_ids):08d}", workspace)
         headers = {"x-slack-retry-num": str(retry_num), "x-slack-retry-reason": "http_timeout"} if retry_num is not None else {}
         return self.post(json.dumps(body), "application/json", headers, **signing)
 
@@ -74,9 +84,9 @@ class SlackSender:
         return self.post(urlencode(form), "application/x-www-form-urlencoded")
 
     def click(self, button: dict[str, Any], message: dict[str, Any], channel: str, message_ts: str,
-              ephemeral: bool = False, response_name: str = "click") -> HttpReply:
+              ephemeral: bool = False, response_name: str = "click", team_id: str = TEAM_ID) -> HttpReply:
         payload = {
-            "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": USER}, "api_app_id": "A0APP",
+            "type": "block_actions", "team": {"id": team_id}, "user": {"id": USER, "team_id": team_id}, "api_app_id": "A0APP",
             "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": ephemeral},
             "channel": {"id": channel}, "trigger_id": f"trig{next(_ids)}",
             "response_url": self.fake.response_url(response_name),
@@ -87,18 +97,24 @@ class SlackSender:
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
 
-def http_get(url: str) -> HttpReply:
-    """As a load balancer or Prometheus asks: a plain GET, no signature."""
-    return _send(urllib.request.Request(url, method="GET"))
+def http_get(url: str, headers: Mapping[str, str] | None = None) -> HttpReply:
+    """As a load balancer, Prometheus or a browser asks: a plain GET, no signature; a
+    redirect is answered, not followed."""
+    return _send(urllib.request.Request(url, method="GET", headers=dict(headers or {})))
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_: object, **__: object) -> None:
+        return None
 
 
 def _send(request: urllib.request.Request) -> HttpReply:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
     try:
         with opener.open(request, timeout=10) as response:
-            return HttpReply(response.status, response.read().decode())
+            return HttpReply(response.status, response.read().decode(), dict(response.headers))
     except urllib.error.HTTPError as error:
-        return HttpReply(error.code, error.read().decode())
+        return HttpReply(error.code, error.read().decode(), dict(error.headers))
 
 
 def acked_answer(reply: HttpReply) -> dict[str, Any]:
@@ -107,10 +123,15 @@ def acked_answer(reply: HttpReply) -> dict[str, Any]:
     return json.loads(reply.body)
 
 
-def event_callback(event: dict[str, Any], event_id: str) -> dict[str, Any]:
-    return {"token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0APP", "type": "event_callback", "event": event,
-            "event_id": event_id, "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}]}
+def event_callback(event: dict[str, Any], event_id: str, workspace: FakeWorkspace = THE_WORKSPACE) -> dict[str, Any]:
+    """As Slack wraps an event of `workspace` (for an org-wide install, `team_id` is the
+    workspace of the org it happened in, and the authorization the org's)."""
+    team_id = workspace.team_id or "T0INORG"
+    authorization = {"enterprise_id": workspace.enterprise_id, "team_id": workspace.team_id, "user_id": workspace.bot_user_id,
+                     "is_bot": True, "is_enterprise_install": workspace.is_enterprise_install}
+    return {"token": "legacy", "team_id": team_id, "enterprise_id": workspace.enterprise_id, "api_app_id": "A0APP",
+            "type": "event_callback", "event": event, "event_id": event_id, "event_time": int(time.time()),
+            "authorizations": [authorization]}
 
 
 def mention(text: str, ts: str = "1700000100.000200", thread_ts: str | None = None, channel: str = CHANNEL) -> dict[str, Any]:
@@ -148,12 +169,14 @@ class RunningBot(SlackSender):
     """The production app and HTTP server, in this process, on a free port. Not ready (/readyz)
     until the test says the warm-up is done (`readiness.warmed_up()`)."""
 
-    def __init__(self, fake: FakeSlackApi, advisor, database_path: str, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
+    def __init__(self, fake: FakeSlackApi, advisor, database_path: str, lease_seconds: float = DEFAULT_LEASE_SECONDS,
+                 oauth: OAuthMode | None = None) -> None:
         self.answers = AnswerThreads(ANSWER_THREADS)  # as `placement serve` makes them
         self.metrics = BotMetrics()
-        client = build_web_client(BOT_TOKEN, fake.api_url, self.metrics)
+        client = build_web_client(None if oauth else BOT_TOKEN, fake.api_url, self.metrics)
         self.database = open_database(database_path)
-        self.bot = build_bot(client, SIGNING_SECRET, advisor, self.database, self.answers, lease_seconds, metrics=self.metrics)
+        self.bot = build_bot(client, SIGNING_SECRET, advisor, self.database, self.answers, lease_seconds, metrics=self.metrics,
+                             oauth=oauth)
         self.app = self.bot.app
         self.bot.upkeep.start()
         self.readiness = Readiness(advisor, self.database, self.metrics)
@@ -180,6 +203,32 @@ class RunningBot(SlackSender):
         """Waits until every answer started so far is done, so that "nothing more was
         posted" is checked after the fact, not raced."""
         self.answers.wait_idle(timeout=10)
+
+
+def oauth_mode(database_path: str) -> OAuthMode:
+    """As `placement serve` sets up OAuth mode from its settings (bot/slack/server.py)."""
+    return OAuthMode(CLIENT_ID, CLIENT_SECRET, open_installation_stores(open_database(database_path), CLIENT_ID))
+
+
+def install(base_url: str, fake: FakeSlackApi, workspace: FakeWorkspace) -> HttpReply:
+    """A person installs the bot as in a browser: opens the install page, follows its "Add to
+    Slack" link to Slack's approval page (the fake approves it for `workspace`), and is sent
+    back to the bot's redirect URL with the state cookie the install page set."""
+    fake.approve_next_install(workspace.team_id, workspace.enterprise_id, workspace.is_enterprise_install)
+    page = http_get(base_url + INSTALL_PATH)
+    assert page.status == 200, page
+    approval = http_get(add_to_slack_link(page))
+    assert approval.status == 302, approval
+    return http_get(approval.headers["Location"], {"Cookie": state_cookie(page)})
+
+
+def add_to_slack_link(page: HttpReply) -> str:
+    return html.unescape(re.search(r'<a href="([^"]+)"', page.body).group(1))
+
+
+def state_cookie(page: HttpReply) -> str:
+    """The cookie the browser sends back: the name and value of the page's Set-Cookie."""
+    return page.headers["Set-Cookie"].split(";")[0]
 
 
 def free_port() -> int:

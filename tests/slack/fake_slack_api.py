@@ -5,6 +5,12 @@ chat.postMessage, chat.update and response_url POST, answers conversations.repli
 bot's own posts in that thread (with their metadata when asked for it), and can be told to fail
 (429 with Retry-After, or 500), to be slow, or to hang without ever answering, for the
 next calls of a method.
+
+For OAuth installs it plays Slack's side too: its /oauth/v2/authorize page approves the
+install in the workspace a test chose (`approve_next_install`) and sends the browser back to
+the app's redirect URL with a code, which oauth.v2.access exchanges for a new bot token of
+that workspace. Every token knows its workspace (auth.test answers with it), and every
+recorded call the token it was made with (`calls_with_tokens`).
 """
 
 from __future__ import annotations
@@ -13,15 +19,30 @@ import json
 import threading
 import time
 from collections import deque
+import base64
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import count
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 TEAM_ID = "T0001"
 RESPONSE_PATH = "response"
+AUTHORIZE_PATH = "oauth/v2/authorize"
+APP_ID = "A0APP"
+INSTALLER = "U0INSTALLER"
+
+
+@dataclass(frozen=True)
+class FakeWorkspace:
+    """Where a bot token belongs: a workspace, or (`is_enterprise_install`) a whole Grid org."""
+    team_id: str | None
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False
+    bot_user_id: str = BOT_USER_ID
+    bot_id: str = BOT_ID
 
 
 class _ListeningServer(ThreadingHTTPServer):
@@ -42,10 +63,16 @@ class Fault:
 
 class FakeSlackApi:
     def __init__(self, bot_token: str) -> None:
-        self._bot_token = bot_token
+        self._workspaces: dict[str, FakeWorkspace] = {bot_token: FakeWorkspace(TEAM_ID)}  # bot token -> its workspace
         self._lock = threading.Condition()
         self._calls: list[tuple[str, dict[str, Any]]] = []
         self._call_ts: list[str] = []  # the ts given to each recorded call
+        self._call_tokens: list[str] = []  # the token each recorded call was made with
+        self._oauth_app: tuple[str, str, str] | None = None  # client id, client secret, redirect URL
+        self._approvals: deque[FakeWorkspace] = deque()
+        self._codes: dict[str, tuple[FakeWorkspace, str]] = {}  # a code not yet exchanged -> its workspace, scopes approved
+        self.scopes_asked: list[str] = []  # the `scope` of each authorize page opened
+        self._serial = count(1)
         self._attempts: dict[str, int] = {}
         self._faults: deque[Fault] = deque()
         self._every_call_delay: dict[str, float] = {}
@@ -91,6 +118,31 @@ class FakeSlackApi:
         with self._lock:
             self._app_token, self._socket_url = app_token, socket_url
 
+    def register_oauth_app(self, client_id: str, client_secret: str, redirect_url: str) -> None:
+        """The app's credentials and its one redirect URL, as in its settings at api.slack.com."""
+        with self._lock:
+            self._oauth_app = (client_id, client_secret, redirect_url)
+
+    def approve_next_install(self, team_id: str | None, enterprise_id: str | None = None, is_enterprise_install: bool = False) -> None:
+        """The next visit to the authorize page is approved, as a person would, for this
+        workspace (or, `is_enterprise_install`, this whole org)."""
+        with self._lock:
+            self._approvals.append(FakeWorkspace(team_id, enterprise_id, is_enterprise_install))
+
+    def token_of(self, team_id: str | None, enterprise_id: str | None = None) -> str:
+        """The newest bot token issued for the workspace (or org)."""
+        with self._lock:
+            return [token for token, w in self._workspaces.items() if (w.team_id, w.enterprise_id) == (team_id, enterprise_id)][-1]
+
+    def workspace_of(self, token: str) -> FakeWorkspace:
+        with self._lock:
+            return self._workspaces[token]
+
+    def revoke(self, token: str) -> None:
+        """As an uninstall does: Slack refuses the token from now on."""
+        with self._lock:
+            self._workspaces.pop(token, None)
+
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
@@ -106,6 +158,11 @@ class FakeSlackApi:
         """Bodies of the successful calls of `method` ("chat.postMessage", or "response" for response_url)."""
         with self._lock:
             return [body for name, body in self._calls if name == method]
+
+    def calls_with_tokens(self, method: str) -> list[tuple[str, dict[str, Any]]]:
+        """(token, body) of each successful call of `method`."""
+        with self._lock:
+            return [(token, body) for (name, body), token in zip(self._calls, self._call_tokens) if name == method]
 
     def attempts(self, method: str) -> int:
         with self._lock:
@@ -130,9 +187,10 @@ class FakeSlackApi:
                 self._faults.remove(fault)
             return fault
 
-    def _record(self, method: str, body: dict[str, Any]) -> str:
+    def _record(self, method: str, body: dict[str, Any], token: str = "") -> str:
         with self._lock:
             self._calls.append((method, body))
+            self._call_tokens.append(token)
             self._next_ts += 1
             self._call_ts.append(f"{self._next_ts}.000100")
             self._lock.notify_all()
@@ -144,11 +202,17 @@ class FakeSlackApi:
             return 200, "ok"
         if method == "apps.connections.open" and self._app_token and authorization == f"Bearer {self._app_token}":
             return 200, {"ok": True, "url": self._socket_url}
-        if authorization != f"Bearer {self._bot_token}":
+        if method == "oauth.v2.access":
+            return 200, self._exchange(body, authorization)
+        token = authorization.removeprefix("Bearer ")
+        with self._lock:
+            workspace = self._workspaces.get(token) if authorization.startswith("Bearer ") else None
+        if workspace is None:
             return 200, {"ok": False, "error": "invalid_auth"}
         if method == "auth.test":
             return 200, {"ok": True, "url": "https://example.slack.com/", "team": "Example", "user": "placement",
-                         "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+                         "team_id": workspace.team_id, "user_id": workspace.bot_user_id, "bot_id": workspace.bot_id,
+                         "enterprise_id": workspace.enterprise_id, "is_enterprise_install": workspace.is_enterprise_install}
         if method == "conversations.replies":
             with self._lock:
                 posts = [(post, ts) for (name, post), ts in zip(self._calls, self._call_ts)
@@ -159,10 +223,45 @@ class FakeSlackApi:
                 {"type": "message", "ts": ts, "thread_ts": post.get("thread_ts"), "bot_id": BOT_ID, "text": post.get("text"),
                  **({"metadata": post["metadata"]} if with_metadata and post.get("metadata") else {})} for post, ts in posts]}
         if method in ("chat.postMessage", "chat.update"):
-            ts = self._record(method, body)
+            ts = self._record(method, body, token)
             return 200, {"ok": True, "channel": body.get("channel"), "ts": body.get("ts") or ts,
                          "message": {"text": body.get("text"), "bot_id": BOT_ID}}
         return 200, {"ok": False, "error": "unknown_method"}
+
+    def _authorize_page(self, query: dict[str, str]) -> tuple[int, str]:
+        """Slack's approval page, approved at once: (302, where the browser goes next)."""
+        with self._lock:
+            if self._oauth_app is None or query.get("client_id") != self._oauth_app[0]:
+                return 400, ""
+            self.scopes_asked.append(query.get("scope", ""))
+            if not self._approvals:
+                return 302, f"{self._oauth_app[2]}?{urlencode({'error': 'access_denied', 'state': query.get('state', '')})}"
+            code = f"code-{next(self._serial)}"
+            self._codes[code] = (self._approvals.popleft(), query.get("scope", ""))
+            return 302, f"{self._oauth_app[2]}?{urlencode({'code': code, 'state': query.get('state', '')})}"
+
+    def _exchange(self, body: dict[str, Any], authorization: str) -> dict[str, Any]:
+        """oauth.v2.access: the client's credentials (HTTP Basic, as slack_sdk sends them) and a
+        code not used before give a new bot token for the code's workspace."""
+        with self._lock:
+            expected = base64.b64encode(f"{self._oauth_app[0]}:{self._oauth_app[1]}".encode()).decode() if self._oauth_app else None
+            if expected is None or authorization != f"Basic {expected}":
+                return {"ok": False, "error": "bad_client_secret"}
+            exchanged = self._codes.pop(str(body.get("code")), None)
+            if exchanged is None:
+                return {"ok": False, "error": "invalid_code"}
+            approved, scopes = exchanged
+            serial = next(self._serial)
+            name = approved.team_id or approved.enterprise_id
+            workspace = FakeWorkspace(approved.team_id, approved.enterprise_id, approved.is_enterprise_install,
+                                      bot_user_id=f"UBOT{name}", bot_id=f"BBOT{name}")
+            token = f"xoxb-{name}-{serial:04d}-fake"
+            self._workspaces[token] = workspace
+        return {"ok": True, "app_id": APP_ID, "authed_user": {"id": INSTALLER}, "scope": scopes,
+                "token_type": "bot", "access_token": token, "bot_user_id": workspace.bot_user_id,
+                "team": {"id": workspace.team_id, "name": f"Team {workspace.team_id}"} if workspace.team_id else None,
+                "enterprise": {"id": workspace.enterprise_id, "name": "Org"} if workspace.enterprise_id else None,
+                "is_enterprise_install": workspace.is_enterprise_install}
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -208,6 +307,14 @@ class FakeSlackApi:
 
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 url = urlsplit(self.path)
+                if url.path.strip("/") == AUTHORIZE_PATH:
+                    status, location = fake._authorize_page(dict(parse_qsl(url.query)))
+                    self.send_response(status)
+                    if location:
+                        self.send_header("Location", location)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 parts = url.path.strip("/").split("/")
                 method = parts[1] if parts[0] == "api" and len(parts) > 1 else parts[0]
                 fake._take_fault(method)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from slack_bolt import App
 
 from ..conversation_replies import ConversationReplies
-from . import buttons, direct_messages, mentions
+from . import buttons, direct_messages, mentions, workspace_removals
 
 if TYPE_CHECKING:  # event_answers imports this package
     from ..event_answers import EventAnswers
@@ -20,3 +20,4 @@ def register_listeners(app: App, replies: ConversationReplies, answers: "EventAn
     mentions.register(app, answers)
     direct_messages.register(app, answers)
     buttons.register(app, replies)
+    workspace_removals.register(app, answers)
