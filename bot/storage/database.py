@@ -47,6 +47,7 @@ GROUP_COMMIT_DELAY_SECONDS = 0.002
 # touching the same rows in opposite orders); the transaction it chose is simply run again.
 _RUN_AGAIN_SQLSTATES = ("40P01", "40001")  # deadlock detected, serialization failure
 _STOP = None  # queued by close()
+SCHEMA_LOCK_WAIT_SECONDS = 60.0
 
 
 class _WriteFailed(Exception):
@@ -65,10 +66,6 @@ class Database:
         self._writer_connection: Connection | None = None
         self._threads = threading.local()
         try:
-            if engine.dialect.name == "sqlite":
-                with engine.connect() as setup:  # outside a transaction, where the journal mode can change
-                    setup.exec_driver_sql("PRAGMA journal_mode=WAL")
-                    setup.commit()
             with self._schema_change() as setup:
                 migrate(setup)
         except BaseException:
@@ -86,9 +83,23 @@ class Database:
 
     @contextmanager
     def _schema_change(self) -> Iterator[Connection]:
-        with self.engine.connect().execution_options(**{WRITER: True}) as connection, connection.begin():
-            lock_schema(connection)
-            yield connection
+        """A transaction that holds the schema lock. Processes starting together queue for it
+        far longer than a write waits for SQLite's lock (engines.BUSY_TIMEOUT_SECONDS)."""
+        with self.engine.connect() as connection:
+            sqlite = self.dialect == "sqlite"
+            if sqlite:  # outside a transaction: where the journal mode can change
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(SCHEMA_LOCK_WAIT_SECONDS * 1000)}")
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+                connection.commit()
+            try:
+                with connection.execution_options(**{WRITER: True}).begin():
+                    lock_schema(connection)
+                    yield connection
+            finally:
+                if sqlite:
+                    connection.execution_options(**{WRITER: False}).exec_driver_sql(
+                        f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+                    connection.commit()
 
     @property
     def dialect(self) -> str:
