@@ -13,14 +13,16 @@ from slack_sdk import WebClient
 from ..advisor import Advisor
 from ..storage.conversations import ConversationStore
 from ..storage.event_ledger import DEFAULT_LEASE_SECONDS, SqliteEventLedger
+from ..storage.feedback import FeedbackStore
 from ..storage.interface import EventLedger
 from ..storage.sqlite_database import SqliteDatabase
+from .answer_feedback import AnswerFeedback
 from .answer_threads import AnswerThreads
 from .conversation_replies import ConversationReplies
 from .early_ack import acknowledge_at_once
 from .event_answers import EventAnswers
 from .event_claims import claim_every_event
-from .listeners import register_listeners
+from .listeners import ListenerParts, register_listeners
 from .metrics import BotMetrics
 from .settings import DEFAULT_RETENTION_DAYS
 from .upkeep import Upkeep
@@ -60,19 +62,22 @@ class SlackBot:
 
 def build_bot(client: WebClient, signing_secret: str, advisor: Advisor, database: SqliteDatabase, answers: AnswerThreads,
               lease_seconds: float = DEFAULT_LEASE_SECONDS, retention_days: float = DEFAULT_RETENTION_DAYS,
-              metrics: BotMetrics | None = None) -> SlackBot:
+              metrics: BotMetrics | None = None, vote_key: str | None = None) -> SlackBot:
     """Bolt runs the listeners, which answer, on `answers`. Every event is recorded in the
     ledger, and everything Slack sends acknowledged, before a listener runs, so answers
     stuck on a hung Slack never delay an ack. To stop: stop taking requests, then
-    `wind_down()`. `metrics`: the ones `client` counts its calls in (build_web_client), if any."""
+    `wind_down()`. `metrics`: the ones `client` counts its calls in (build_web_client), if any.
+    `vote_key`: the secret votes' voters are hashed with (default: the signing secret)."""
     metrics = metrics or BotMetrics()
     app = App(client=client, signing_secret=signing_secret, listener_executor=answers, name="placement")
     ledger = SqliteEventLedger(database, lease_seconds)
     conversations = ConversationStore(database)
-    replies = ConversationReplies(advisor, conversations, metrics)
+    feedback_store = FeedbackStore(database, (vote_key or signing_secret).encode())
+    feedback = AnswerFeedback(feedback_store, metrics)
+    replies = ConversationReplies(advisor, conversations, metrics, feedback)
     event_answers = EventAnswers(replies, ledger, metrics)
     app.middleware(acknowledge_at_once(replies))
     app.middleware(claim_every_event(ledger, metrics))
-    register_listeners(app, replies, event_answers)
-    upkeep = Upkeep(ledger, conversations, event_answers, answers, app.client, retention_days * 24 * 3600)
+    register_listeners(app, ListenerParts(replies, event_answers, feedback))
+    upkeep = Upkeep(ledger, conversations, event_answers, answers, app.client, retention_days * 24 * 3600, feedback_store)
     return SlackBot(app, ledger, upkeep, answers, database, metrics)

@@ -48,9 +48,10 @@ class EventAnswers:
                     outcome = answer_in_thread(client, logger, self._replies, body, event)
                     self._metrics.answer_took(time.perf_counter() - started)
         finally:
-            self._finish(event_id, outcome, logger)
+            self.finish(event_id, outcome, logger)
 
-    def _finish(self, event_id: str, outcome: str, logger: logging.Logger) -> None:
+    def finish(self, event_id: str, outcome: str, logger: logging.Logger) -> None:
+        """Marks the event done in the ledger (listeners of other events call it too)."""
         try:
             self._ledger.finish(event_id, outcome)
         except sqlite3.Error as error:

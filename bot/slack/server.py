@@ -118,7 +118,7 @@ def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, clie
     answers = AnswerThreads(ANSWER_THREADS)
     try:
         bot = build_bot(client, settings.signing_secret, advisor, database, answers, settings.lease_seconds, settings.retention_days,
-                        metrics)
+                        metrics, vote_key=settings.signing_secret or settings.app_token)
     except Exception as error:  # Slack turned the token down after all, between the check and now
         raise StartFailure(f"Slack did not accept SLACK_BOT_TOKEN (auth.test at {settings.api_url}): {redactor.redact(str(error))}") from None
 

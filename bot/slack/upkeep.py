@@ -12,6 +12,7 @@ import time
 
 from slack_sdk import WebClient
 
+from ..storage.feedback import FeedbackStore
 from ..storage.interface import ConversationMemory, EventLedger
 from .answer_threads import AnswerThreads
 from .event_answers import EventAnswers
@@ -26,13 +27,14 @@ ABANDONED = "abandoned"
 
 class Upkeep:
     def __init__(self, ledger: EventLedger, conversations: ConversationMemory, answers: EventAnswers, answer_threads: AnswerThreads,
-                 client: WebClient, retention_seconds: float) -> None:
+                 client: WebClient, retention_seconds: float, feedback: FeedbackStore) -> None:
         self._ledger = ledger
         self._conversations = conversations
         self._answers = answers
         self._answer_threads = answer_threads
         self._client = client
         self._retention_seconds = retention_seconds
+        self._feedback = feedback
         self._renew_every = ledger.lease_seconds / 3
         self._tick = min(self._renew_every, TAKE_OVER_EVERY_SECONDS)
         self._taking_work = True
@@ -96,3 +98,4 @@ class Upkeep:
         cutoff = time.time() - self._retention_seconds
         self._ledger.forget_older_than(cutoff).result(timeout=30)
         self._conversations.forget_older_than(cutoff).result(timeout=30)
+        self._feedback.forget_older_than(cutoff).result(timeout=30)

@@ -28,7 +28,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
 
-SCHEMA_VERSION = 2
+from .feedback import SCHEMA as FEEDBACK_SCHEMA
+
+SCHEMA_VERSION = 3  # 3: the feedback tables (bot/storage/feedback.py)
 # Each statement alone: executescript() would commit the migration's transaction half-way.
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS conversations (
@@ -222,7 +224,7 @@ def _migrate(connection: sqlite3.Connection) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         if connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            for statement in _SCHEMA + _FROM_VERSION_1:
+            for statement in _SCHEMA + FEEDBACK_SCHEMA + _FROM_VERSION_1:
                 connection.execute(statement)
             if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'handled_events'").fetchone():
                 for statement in _HANDLED_EVENTS_OF_VERSION_1:

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from slack_sdk import WebClient
 
 from ...rendering.block_kit import SlackMessage
+from ..answer_feedback import workspace_of
 from ..conversation_replies import ConversationReplies
 from ..faults import answer_or_apologize
 
@@ -61,6 +62,7 @@ def answer_in_thread(
     return answer_or_apologize(
         logger,
         f"event {event_id}",
-        lambda: post(client, channel, thread, replies.reply_to_text(channel, thread, event.get("text") or "", starts_thread="thread_ts" not in event), event_id),
+        lambda: post(client, channel, thread, replies.reply_to_text(channel, thread, event.get("text") or "", starts_thread="thread_ts" not in event,
+                                                                    workspace=workspace_of(body)), event_id),
         lambda apology: client.chat_postMessage(channel=channel, thread_ts=thread, text=apology),
     )
