@@ -79,14 +79,15 @@ class VoteValue:
     def encode(self) -> str:
         """Within a button value's 2,000 characters, however long the question: it is cut."""
         fields = {"answer": self.answer, "verdict": self.verdict, "confidence": self.confidence}
+        whole = _markup_free_json({**fields, "question": self.question})
+        if len(whole) <= MAX_BUTTON_VALUE:
+            return whole
         room = MAX_BUTTON_VALUE - len(_markup_free_json({**fields, "question": ""}))
         kept = 0
-        for kept, character in enumerate(self.question[:MAX_BUTTON_VALUE]):
+        for kept, character in enumerate(self.question):
             room -= len(_markup_free_json(character)) - 2  # its escape, without the quotes
             if room < 0:
                 break
-        else:
-            kept = len(self.question)
         return _markup_free_json({**fields, "question": self.question[:kept]})
 
     @staticmethod
