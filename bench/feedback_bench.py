@@ -55,15 +55,17 @@ def main() -> None:
         workspace = Workspace("T0BENCH")
         figures: dict[str, list[float]] = {"reply without": [], "reply with": [], "render without": [], "render with": []}
         for round_number in range(args.rounds):
-            for name, chosen in (("reply without", None), ("reply with", workspace)):
+            pairs = (("reply without", None), ("reply with", workspace))
+            for name, chosen in pairs if round_number % 2 == 0 else reversed(pairs):  # neither always goes first
                 def reply_to_all(chosen=chosen, name=name) -> None:
                     for index, text in enumerate(mix):
                         replies.reply_to_text("C0BENCH", f"{round_number}{name}.{index}", text, starts_thread=True, workspace=chosen)
                     database.write(lambda connection: None)  # until every queued write is committed
                 figures[name].append(_cpu_ms_per(len(mix), reply_to_all))
             vote = VoteValue("0" * 32, "vm", "high", "should our billing API be a container?")
-            figures["render without"].append(_cpu_ms_per(len(answers), lambda: [render_answer(a, "1.1") for a in answers]))
-            figures["render with"].append(_cpu_ms_per(len(answers), lambda: [render_answer(a, "1.1", vote) for a in answers]))
+            renders = (("render without", None), ("render with", vote))
+            for name, given in renders if round_number % 2 == 0 else reversed(renders):
+                figures[name].append(_cpu_ms_per(len(answers), lambda given=given: [render_answer(a, "1.1", given) for a in answers]))
         database.close()
     medians = {name: statistics.median(values) for name, values in figures.items()}
     for name, value in medians.items():

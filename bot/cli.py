@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import Sequence, TextIO
@@ -285,7 +286,12 @@ def _kb_misses(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except MissingSetting as problem:
         print(f"placement: {problem}", file=err)
         return EXIT_BROKEN_KNOWLEDGE
-    out.write(misses_yaml(read_misses(path, days), path, days))
+    try:
+        misses = read_misses(path, days)
+    except sqlite3.Error as error:
+        print(f"placement: could not read the database {path!r}: {error}", file=err)
+        return EXIT_BROKEN_KNOWLEDGE
+    out.write(misses_yaml(misses, path, days))
     return 0
 
 

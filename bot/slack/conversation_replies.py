@@ -57,9 +57,10 @@ class ConversationReplies:
             return self.explain(channel, thread)
         return self._render(self._answer(channel, thread, wire_text, (), starts_thread), thread, workspace)
 
-    def reply_to_click(self, channel: str, thread: str, fact: str, value: bool, workspace: Workspace | None = None) -> SlackMessage:
+    def reply_to_click(self, channel: str, thread: str, fact: str, value: bool) -> SlackMessage:
+        """Not recorded: the question clicked under was, when it was answered."""
         said = FactFinding(fact, value, "yes" if value else "no")
-        return self._render(self._answer(channel, thread, "", (said,), starts_thread=False), thread, workspace)
+        return self._render(self._answer(channel, thread, "", (said,), starts_thread=False), thread, None)
 
     def reply_to_form(self, channel: str, thread: str, workload: str, choices: tuple[Choice, ...],
                       workspace: Workspace | None = None) -> SlackMessage:

@@ -19,7 +19,7 @@ ENVIRONMENT = (
     ("SLACK_SIGNING_SECRET", "verifies requests came from Slack (required in HTTP mode)"),
     ("SLACK_APP_TOKEN", "app-level token, xapp-...; selects Socket Mode (required there)"),
     ("PORT", f"HTTP port for Slack (HTTP mode) and /healthz, /readyz, /metrics (default {DEFAULT_PORT})"),
-    ("PLACEMENT_DB", f"SQLite file for conversations and handled events (default {DEFAULT_DATABASE})"),
+    ("PLACEMENT_DB", f"SQLite file for conversations, handled events, answer records and votes (default {DEFAULT_DATABASE})"),
     ("SLACK_API_URL", f"Slack Web API base URL (default {SLACK_API_DEFAULT})"),
     ("LOG_LEVEL", f"{', '.join(LOG_LEVELS)} (default INFO)"),
     ("PLACEMENT_RETENTION_DAYS", f"days conversations, handled events, answer records and votes are kept "

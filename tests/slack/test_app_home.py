@@ -10,7 +10,7 @@ from fake_slack_api import TEAM_ID
 from slack_limits import assert_view_within_limits
 
 from bot.answering.compose import HELP_EXAMPLES
-from bot.rendering.block_kit import GUIDE_ACTION, escape
+from bot.rendering.block_kit import CLARIFY_YES_ACTION, GUIDE_ACTION, escape
 from bot.storage.feedback import AnswerRecord, FeedbackStore, Workspace
 
 UNDECIDED = "where should the thing run?"
@@ -66,3 +66,13 @@ def test_the_messages_tab_publishes_nothing_and_is_finished(bot, fake_slack, dat
     while not all_events_finished(database_path) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert all_events_finished(database_path)
+
+
+def test_a_click_on_an_answer_is_not_counted_as_another_question(bot, fake_slack):
+    answer = acked_answer(bot.send_command("should our billing API be a container?"))
+    bot.click(button(answer, CLARIFY_YES_ACTION), answer, "C0CHANNEL", "1700009000.000100", ephemeral=True)
+    fake_slack.wait_for("response")
+    bot.settle()
+    bot.send_event(home_opened())
+    [published] = fake_slack.wait_for("views.publish")
+    assert "1 question(s) answered; I could decide 1 of the 1" in all_text(published["view"])

@@ -119,3 +119,10 @@ def test_kb_misses_without_a_database_says_so(tmp_path, capsys):
     code = main(["kb", "misses", "--db", str(tmp_path / "none.sqlite3")])
     assert code == 2 and "no database" in capsys.readouterr().err
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_kb_misses_on_a_file_that_is_not_a_database_says_so(tmp_path, capsys):
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database")
+    assert main(["kb", "misses", "--db", str(path)]) == 2
+    assert "could not read the database" in capsys.readouterr().err

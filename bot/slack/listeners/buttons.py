@@ -12,12 +12,10 @@ import logging
 import re
 from typing import Any, Callable, Container
 
-from slack_bolt import App, BoltContext, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from ...rendering.block_kit import CLARIFY_NO_ACTION, CLARIFY_YES_ACTION, WHY_ACTION, ButtonValue
-from ...storage.feedback import Workspace
-from ..answer_feedback import workspace_of
 from ..conversation_replies import ConversationReplies
 from ..faults import answer_or_apologize, checked
 from . import ListenerParts, SlackNeeds
@@ -58,17 +56,14 @@ def _channel_of(body: dict[str, Any]) -> str:
 def register(app: App, parts: ListenerParts) -> None:
     replies = parts.replies
 
-    def clarify(clicked: ButtonValue, channel: str, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond,
-                workspace: Workspace) -> None:
-        message = replies.reply_to_click(channel, clicked.thread, str(clicked.fact), action["action_id"] == CLARIFY_YES_ACTION,
-                                         workspace)
+    def clarify(clicked: ButtonValue, channel: str, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        message = replies.reply_to_click(channel, clicked.thread, str(clicked.fact), action["action_id"] == CLARIFY_YES_ACTION)
         if is_command_thread(clicked.thread):
             checked(respond(blocks=list(message.blocks), text=message.text, replace_original=True))
         else:
             client.chat_update(channel=channel, ts=body["container"]["message_ts"], blocks=list(message.blocks), text=message.text)
 
-    def explain(clicked: ButtonValue, channel: str, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond,
-                workspace: Workspace) -> None:
+    def explain(clicked: ButtonValue, channel: str, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
         message = replies.explain(channel, clicked.thread)
         if is_command_thread(clicked.thread):
             checked(respond(blocks=list(message.blocks), text=message.text, response_type="ephemeral", replace_original=False))
@@ -79,13 +74,13 @@ def register(app: App, parts: ListenerParts) -> None:
     _on_click(app, WHY_ACTION, explain, replies)
 
 
-ClickHandler = Callable[[ButtonValue, str, dict[str, Any], dict[str, Any], WebClient, Respond, Workspace], None]
+ClickHandler = Callable[[ButtonValue, str, dict[str, Any], dict[str, Any], WebClient, Respond], None]
 
 
 def _on_click(app: App, action_ids: str | re.Pattern, handle: ClickHandler, replies: ConversationReplies) -> None:
     @app.action(action_ids)
     def answer_click(
-        body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext, logger: logging.Logger
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, logger: logging.Logger
     ) -> None:
         try:
             # the facts of the knowledge loaded now: a SIGHUP reload may have changed them
@@ -98,7 +93,7 @@ def _on_click(app: App, action_ids: str | re.Pattern, handle: ClickHandler, repl
             return
 
         def answer() -> None:
-            handle(clicked, _channel_of(body), body, action, client, respond, workspace_of(context))
+            handle(clicked, _channel_of(body), body, action, client, respond)
 
         answer_or_apologize(logger, f"click {action.get('action_id')}", answer, apologizer(respond))
 

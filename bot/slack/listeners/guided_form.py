@@ -51,6 +51,8 @@ def read_submission(view: Mapping[str, Any], known_facts: Container[str]) -> tup
 
 def submission_errors(view: Mapping[str, Any], known_facts: Container[str]) -> dict[str, str]:
     """What the form shows next to its fields instead of closing (empty: it closes)."""
+    if view.get("callback_id") != FORM_CALLBACK:
+        return {}
     workload, choices = read_submission(view, known_facts)
     return {} if workload or choices else {WORKLOAD_BLOCK: NOTHING_SAID}
 
@@ -84,13 +86,10 @@ def register(app: App, parts: ListenerParts) -> None:
         workload, choices = read_submission(view, replies.known_facts)
 
         def answer() -> None:
-            opened = client.chat_postMessage(channel=user, **_message_arguments(form_summary(replies.knowledge, workload, choices)))
+            summary = form_summary(replies.knowledge, workload, choices)
+            opened = client.chat_postMessage(channel=user, blocks=list(summary.blocks), text=summary.text)
             channel, thread = opened["channel"], opened["ts"]
             post(client, channel, thread, replies.reply_to_form(channel, thread, workload, choices, workspace_of(context)))
 
         answer_or_apologize(logger, f"the guided form of view {str(view.get('id'))[:40]}", answer,
                             lambda apology: client.chat_postMessage(channel=user, text=apology))
-
-
-def _message_arguments(message) -> dict[str, Any]:
-    return {"blocks": list(message.blocks), "text": message.text}

@@ -21,6 +21,7 @@ from ..answer_feedback import workspace_of
 from ..conversation_replies import ConversationReplies
 from ..faults import APOLOGY
 from . import ListenerParts, SlackNeeds
+from .guided_form import open_form
 
 COMMAND = "/placement"
 PUBLIC_WORD = "public"
@@ -51,8 +52,6 @@ def opens_form(command: Mapping[str, Any]) -> bool:
 
 
 def register(app: App, parts: ListenerParts) -> None:
-    from .guided_form import open_form  # guided_form answers through this module's helpers
-
     # Only a command that opens the form comes this far: early_ack answers the others.
     @app.command(COMMAND)
     def open_form_for_command(body: dict[str, Any], client: WebClient, respond: Respond, logger: logging.Logger) -> None:
