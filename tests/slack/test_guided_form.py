@@ -4,12 +4,15 @@ the verdict and reasons the same facts typed as a question give."""
 
 from __future__ import annotations
 
+import copy
 import json
 
+import pytest
 import yaml
 from bot_harness import USER, acked_answer, all_text, button, direct_message
 from fake_slack_api import dm_channel_of
 from slack_limits import assert_blocks_within_limits, assert_view_within_limits
+from slack_sdk.errors import SlackObjectFormationError
 
 from bot.knowledge import load_knowledge
 from bot.rendering.block_kit import GUIDE_ACTION, render_answer
@@ -113,3 +116,17 @@ def test_an_authors_new_clarifying_question_is_a_new_field(knowledge_copy):
     assert_view_within_limits(view)
     [added] = [block for block in view["blocks"] if block.get("block_id") == "fact:mixed_os_fleet"]
     assert added["label"]["text"] == "Do your hosts run a mix of operating systems?"
+
+
+@pytest.mark.parametrize("breach", [
+    lambda view: view["title"].update(text="x" * 25),
+    lambda view: view["blocks"][2]["element"]["options"][0]["text"].update(text="y" * 76),
+    lambda view: view["blocks"][2]["label"].update(text="y" * 2001),
+    lambda view: view["blocks"][3].update(block_id=view["blocks"][2]["block_id"]),
+    lambda view: view.update(blocks=view["blocks"] * 5),
+], ids=["title", "option", "label", "repeated block_id", "blocks"])
+def test_the_limits_check_refuses_what_slack_would(advisor, breach):
+    view = copy.deepcopy(guided_form(advisor.knowledge))
+    breach(view)
+    with pytest.raises((AssertionError, SlackObjectFormationError)):
+        assert_view_within_limits(view)

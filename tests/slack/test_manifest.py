@@ -1,6 +1,6 @@
 """The manifest a newcomer creates the app from declares exactly what the code uses: the
 events, scopes, shortcuts, slash commands and App Home tabs the listeners say they need
-(bot/slack/listeners/__init__.py, LISTENERS), no more (least privilege), no less."""
+(bot/slack/listeners/__init__.py, listener_modules()), no more (least privilege), no less."""
 
 from __future__ import annotations
 

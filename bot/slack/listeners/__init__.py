@@ -1,6 +1,6 @@
 """Bolt listeners, one module per kind of thing Slack sends.
 
-LISTENERS is the one table of them: `register_listeners` registers each, and each says
+`listener_modules()` is the one table of them: `register_listeners` registers each, and each says
 what it needs from Slack (NEEDS: events, scopes, shortcuts, App Home tabs), which is what
 manifest.yml must declare, no more (tests/slack/test_manifest.py)."""
 
@@ -36,19 +36,20 @@ class ListenerParts:
     feedback: AnswerFeedback
 
 
-def _listeners():
+def listener_modules() -> tuple:
+    # imported here: some of them import event_answers, which imports this package
     from . import app_home, buttons, direct_messages, guided_form, mentions, message_shortcut, slash_command, votes
 
     return (mentions, direct_messages, slash_command, buttons, votes, guided_form, app_home, message_shortcut)
 
 
 def all_needs() -> tuple[SlackNeeds, ...]:
-    return tuple(listener.NEEDS for listener in _listeners())
+    return tuple(listener.NEEDS for listener in listener_modules())
 
 
 def register_listeners(app: App, parts: ListenerParts) -> None:
     """Listeners answer on Bolt's listener executor (the answer threads); everything is
     acknowledged before: events by Bolt, clicks, shortcuts and form submissions by early_ack.
     A slash command with text is answered by early_ack alone, in its acknowledgement."""
-    for listener in _listeners():
+    for listener in listener_modules():
         listener.register(app, parts)
