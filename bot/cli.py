@@ -17,7 +17,7 @@ EXIT_BROKEN_KNOWLEDGE = 2
 EXIT_CODES = """exit codes:
   0  done (kb check: no errors; kb test: every example passed; kb diff: no answer changed)
   1  kb check found errors, kb test found a miss, or kb diff found a changed answer
-  2  wrong arguments, a broken knowledge base or question file, or serve could not start"""
+  2  wrong arguments, a broken knowledge base or question file, no database (kb misses), or serve could not start"""
 BUNDLED = "the knowledge base shipped with the bot"
 
 
@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per question (the contract in the README)")
     _knowledge_option(ask)
 
-    kb = _command(commands, "kb", "check, test, score, compare and draw a knowledge base")
+    kb = _command(commands, "kb", "check, test, score, compare and draw a knowledge base; list what the bot missed")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True, metavar="KB_COMMAND", help="what to do with it")
     check = _command(kb_commands, "check", "print file:line and what to do for every problem; exit 1 if there are errors")
     _knowledge_argument(check, "the knowledge directory to check")
@@ -82,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     _knowledge_argument(graph)
     graph.add_argument("--format", choices=("auto", *FORMATS), default="auto", help="what to write (default: auto)")
     graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    misses = _command(kb_commands, "misses", "list the questions the bot could not decide or was voted down for, as YAML",
+                      "Read the bot's database and print, most frequent first, every question whose answer was unknown or "
+                      "of low confidence, or voted Not helpful, with what the bot answered: a YAML file to turn into "
+                      "examples. Only the last PLACEMENT_RETENTION_DAYS days (default 30), as the bot keeps them.")
+    misses.add_argument("--db", metavar="PATH_OR_URL",
+                        help="the bot's database: a SQLite file or a postgresql:// URL (default: $DATABASE_URL, else $PLACEMENT_DB, "
+                             "else placement.sqlite3)")
 
     environment = "\n".join(f"  {name:21} {meaning}" for name, meaning in ENVIRONMENT)
     serve = commands.add_parser(
@@ -267,6 +274,33 @@ def _kb_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _kb_misses(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .authoring.misses import misses_yaml, read_misses
+    from .slack.settings import DEFAULT_DATABASE, MissingSetting, read_retention_days
+    from .storage.database import DatabaseError, describe
+    from .storage.engines import BadDatabaseUrl
+
+    location = (args.db or os.environ.get("DATABASE_URL", "").strip() or os.environ.get("PLACEMENT_DB", "").strip()
+                or DEFAULT_DATABASE)
+    is_url = "://" in location
+    shown = "at the URL given" if is_url else location  # a URL may hold a password
+    if not is_url and not os.path.isfile(location):
+        print(f"placement: no database at {location!r}: give the bot's with --db PATH or PLACEMENT_DB", file=err)
+        return EXIT_BROKEN_KNOWLEDGE
+    try:
+        days = read_retention_days()
+    except MissingSetting as problem:
+        print(f"placement: {problem}", file=err)
+        return EXIT_BROKEN_KNOWLEDGE
+    try:
+        misses = read_misses(location, days)
+    except (DatabaseError, BadDatabaseUrl) as error:
+        print(f"placement: could not read the database {shown}: {describe(error)}", file=err)
+        return EXIT_BROKEN_KNOWLEDGE
+    out.write(misses_yaml(misses, shown, days))
+    return 0
+
+
 def _kb(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.kb_command == "check":
         return _kb_check(args.directory, out)
@@ -278,6 +312,8 @@ def _kb(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _kb_diff(args, out, err)
     if args.kb_command == "coverage":
         return _kb_coverage(args.directory, out, err)
+    if args.kb_command == "misses":
+        return _kb_misses(args, out, err)
     return _kb_graph(args, out, err)
 
 

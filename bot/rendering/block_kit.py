@@ -26,6 +26,10 @@ MAX_FALLBACK_TEXT = 3000
 CLARIFY_YES_ACTION = "placement_clarify_yes"
 CLARIFY_NO_ACTION = "placement_clarify_no"
 WHY_ACTION = "placement_why"
+HELPFUL_ACTION = "placement_vote_helpful"
+NOT_HELPFUL_ACTION = "placement_vote_not_helpful"
+GUIDE_ACTION = "placement_guide"  # opens the guided form (bot/rendering/views.py)
+MAX_BUTTON_VALUE = 2000
 
 VERDICT_NAMES = {"container": "Containers", "vm": "Virtual machine", "hybrid": "Hybrid: both", "unknown": "Not sure yet"}
 ARTICLE = "_The Evolution of Virtualization_, Mike Johnson, 2025-04-10"
@@ -60,6 +64,42 @@ class ButtonValue:
     def decode(value: str) -> "ButtonValue":
         data = json.loads(value)
         return ButtonValue(str(data["thread"]), data.get("fact"))
+
+
+@dataclass(frozen=True)
+class VoteValue:
+    """What a Helpful / Not helpful button carries back: the answer it votes on, and what
+    a vote needs to list it for the knowledge's authors (`placement kb misses`)."""
+
+    answer: str  # the answer's id
+    verdict: str | None
+    confidence: str | None
+    question: str  # as the person asked it (plain text), or the facts a form or a click gave
+
+    def encode(self) -> str:
+        """Within a button value's 2,000 characters, however long the question: it is cut."""
+        fields = {"answer": self.answer, "verdict": self.verdict, "confidence": self.confidence}
+        whole = _markup_free_json({**fields, "question": self.question})
+        if len(whole) <= MAX_BUTTON_VALUE:
+            return whole
+        room = MAX_BUTTON_VALUE - len(_markup_free_json({**fields, "question": ""}))
+        kept = 0
+        for kept, character in enumerate(self.question):
+            room -= len(_markup_free_json(character)) - 2  # its escape, without the quotes
+            if room < 0:
+                break
+        return _markup_free_json({**fields, "question": self.question[:kept]})
+
+    @staticmethod
+    def decode(value: str) -> "VoteValue":
+        data = json.loads(value)
+        return VoteValue(data["answer"], data.get("verdict"), data.get("confidence"), data["question"])
+
+
+def _markup_free_json(data: object) -> str:
+    """JSON with & < > written as escapes, so that no markup of the user's can be in a
+    message's blocks, even in a value nobody sees."""
+    return json.dumps(data, ensure_ascii=False).replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 @cached_when_short(max_length=300, size=4096)  # most of an answer is the knowledge base's own, unchanging text
@@ -117,14 +157,36 @@ def _cite(source: str, title: str | None = None) -> str:
     return f"_[{escape(source)}{': ' + escape(title) if title else ''}]_"
 
 
-def render_answer(answer: Answer, thread: str) -> SlackMessage:
-    """The reply to a question; `thread` names the conversation the buttons belong to."""
+def render_answer(answer: Answer, thread: str, vote: VoteValue | None = None) -> SlackMessage:
+    """The reply to a question; `thread` names the conversation the buttons belong to, and
+    `vote` the answer the Helpful / Not helpful buttons vote on (none without it)."""
     intent = answer.question.intent
     if intent == "help":
         return render_help(answer.headline)
     if intent == "compare":
-        return _render_comparison(answer)
-    return _render_recommendation(answer, thread)
+        return _render_comparison(answer, vote)
+    return _render_recommendation(answer, thread, vote)
+
+
+def _vote_buttons(vote: VoteValue | None) -> list[Block]:
+    if vote is None:
+        return []
+    value = vote.encode()
+    return [{"type": "actions", "block_id": "feedback", "elements": [
+        {"type": "button", "text": {"type": "plain_text", "text": "Helpful"}, "action_id": HELPFUL_ACTION, "value": value},
+        {"type": "button", "text": {"type": "plain_text", "text": "Not helpful"}, "action_id": NOT_HELPFUL_ACTION,
+         "value": value},
+    ]}]
+
+
+def guide_button() -> Block:
+    return {"type": "button", "text": {"type": "plain_text", "text": "Guide me"}, "action_id": GUIDE_ACTION, "style": "primary",
+            "value": "guide"}
+
+
+def with_note(message: SlackMessage, note: str) -> SlackMessage:
+    """`message` under a one-line note (plain text, escaped here)."""
+    return _message([_context([escape(note)]), *message.blocks], f"{note} {message.text}")
 
 
 def render_help(headline: str) -> SlackMessage:
@@ -137,20 +199,23 @@ def render_help(headline: str) -> SlackMessage:
             "(`/placement public your question` posts the answer for everyone). Reply in my thread to add details.",
             f"Every answer cites {ARTICLE}.",
         ]),
+        _section("Not sure what to say? Answer a few yes/no questions instead."),
+        {"type": "actions", "block_id": "guide", "elements": [guide_button()]},
     ]
     return _message(blocks, headline)
 
 
-def _render_comparison(answer: Answer) -> SlackMessage:
+def _render_comparison(answer: Answer, vote: VoteValue | None) -> SlackMessage:
     lines = [
         f"*{escape(row.dimension)}*: containers {escape(row.containers)} \u00b7 VMs {escape(row.vms)}  {_cite(row.section)}"
         for row in answer.rows
     ]
-    blocks = [_header(answer.headline), *_sections_of(lines, MAX_BLOCKS - 2), _context([f"From {ARTICLE}, Key Differences."])]
+    blocks = [_header(answer.headline), *_sections_of(lines, MAX_BLOCKS - 3), _context([f"From {ARTICLE}, Key Differences."]),
+              *_vote_buttons(vote)]
     return _message(blocks, answer.headline)
 
 
-def _render_recommendation(answer: Answer, thread: str) -> SlackMessage:
+def _render_recommendation(answer: Answer, thread: str, vote: VoteValue | None) -> SlackMessage:
     verdict = VERDICT_NAMES.get(answer.verdict or "unknown", VERDICT_NAMES["unknown"])
     subject = answer.question.subject
     blocks: list[Block] = [_header(f"{verdict} \u00b7 confidence {answer.confidence}")]
@@ -190,6 +255,7 @@ def _render_recommendation(answer: Answer, thread: str) -> SlackMessage:
     if answer.chain:
         blocks.append({"type": "actions", "block_id": "why", "elements": [_button("Why?", WHY_ACTION, ButtonValue(thread))]})
     blocks.append(_context([f"Reasons cite sections of {ARTICLE}. Reply in this thread to add details."]))
+    blocks += _vote_buttons(vote)
     return _message(blocks, f"{verdict} (confidence {answer.confidence}): {answer.headline}")
 
 

@@ -20,7 +20,9 @@ from ..advisor import Advisor
 from ..storage.conversations import ConversationStore
 from ..storage.database import Database, DatabaseError, describe
 from ..storage.event_ledger import DEFAULT_LEASE_SECONDS, DatabaseEventLedger
+from ..storage.feedback import FeedbackStore
 from ..storage.interface import EventLedger, Workspace
+from .answer_feedback import AnswerFeedback
 from .answer_threads import AnswerThreads
 from .conversation_replies import ConversationReplies
 from .early_ack import acknowledge_at_once
@@ -28,7 +30,7 @@ from .event_answers import EventAnswers
 from .event_claims import claim_every_event
 from .install_pages import INSTALL_CALLBACKS
 from .installations import OAuthMode
-from .listeners import register_listeners
+from .listeners import ListenerParts, register_listeners
 from .metrics import BotMetrics
 from .settings import DEFAULT_RETENTION_DAYS
 from .upkeep import Upkeep
@@ -70,29 +72,32 @@ class SlackBot:
 
 def build_bot(client: WebClient, signing_secret: str, advisor: Advisor, database: Database, answers: AnswerThreads,
               lease_seconds: float = DEFAULT_LEASE_SECONDS, retention_days: float = DEFAULT_RETENTION_DAYS,
-              metrics: BotMetrics | None = None, oauth: OAuthMode | None = None) -> SlackBot:
+              metrics: BotMetrics | None = None, oauth: OAuthMode | None = None, vote_key: str | None = None) -> SlackBot:
     """Bolt runs the listeners, which answer, on `answers`. Every event is recorded in the
     ledger, and everything Slack sends acknowledged, before a listener runs, so answers
     stuck on a hung Slack never delay an ack. To stop: stop taking requests, then
     `wind_down()`. `metrics`: the ones `client` counts its calls in (build_web_client), if any.
     `oauth`: OAuth mode; `client` then has no token, only the settings every workspace's
-    client copies."""
+    client copies. `vote_key`: the secret votes' voters are hashed with (default: the signing secret)."""
     metrics = metrics or BotMetrics()
     app = _app(client, signing_secret, answers, oauth)
     ledger = DatabaseEventLedger(database, lease_seconds)
     conversations = ConversationStore(database)
-    replies = ConversationReplies(advisor, conversations, metrics)
+    feedback_store = FeedbackStore(database, (vote_key or signing_secret).encode())
+    feedback = AnswerFeedback(feedback_store, metrics)
+    replies = ConversationReplies(advisor, conversations, metrics, feedback)
 
     def forget_workspace(workspace: Workspace) -> None:
         """After an uninstall: its installation (OAuth mode), and what the bot kept of it."""
         if oauth is not None:
             oauth.forget(workspace)
         conversations.forget_workspace(workspace)
+        feedback_store.forget_workspace(workspace)
 
     event_answers = EventAnswers(replies, ledger, metrics, forget_workspace)
     app.middleware(acknowledge_at_once(replies))
     app.middleware(claim_every_event(ledger, metrics))
-    register_listeners(app, replies, event_answers)
+    register_listeners(app, ListenerParts(replies, event_answers, feedback))
     if oauth is None:
         def client_for(_: Workspace) -> WebClient | None:
             return app.client
@@ -100,7 +105,7 @@ def build_bot(client: WebClient, signing_secret: str, advisor: Advisor, database
         def client_for(workspace: Workspace) -> WebClient | None:
             return oauth.stores.client_for(workspace, app.client)
     upkeep = Upkeep(ledger, conversations, event_answers, answers, client_for, retention_days * 24 * 3600,
-                    oauth.stores.forget_expired_states if oauth else None)
+                    oauth.stores.forget_expired_states if oauth else None, feedback_store)
     return SlackBot(app, ledger, upkeep, answers, database, metrics)
 
 

@@ -67,7 +67,7 @@ class EventAnswers:
                     outcome = answer_in_thread(client, logger, self._replies, body, event)
                     self._metrics.answer_took(time.perf_counter() - started)
         finally:
-            self._finish(event_id, outcome, logger)
+            self.finish(event_id, outcome, logger)
 
     def _forget(self, logger: logging.Logger, event_id: str, why: str, body: Mapping[str, Any]) -> None:
         """Finished only once forgotten: if forgetting fails, the event stays unfinished, and
@@ -81,9 +81,10 @@ class EventAnswers:
                            describe(error))
             return
         logger.info("forgot the workspace %s after its %s", name, why)
-        self._finish(event_id, FORGOTTEN, logger)
+        self.finish(event_id, FORGOTTEN, logger)
 
-    def _finish(self, event_id: str, outcome: str, logger: logging.Logger) -> None:
+    def finish(self, event_id: str, outcome: str, logger: logging.Logger) -> None:
+        """Marks the event done in the ledger (listeners of other events call it too)."""
         try:
             self._ledger.finish(event_id, outcome)
         except DatabaseError as error:

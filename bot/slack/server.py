@@ -145,7 +145,7 @@ def _run(settings: Settings, socket_mode: bool, advisor: ReloadableAdvisor, clie
     answers = AnswerThreads(ANSWER_THREADS)
     try:
         bot = build_bot(client, settings.signing_secret, advisor, database, answers, settings.lease_seconds, settings.retention_days,
-                        metrics, oauth)
+                        metrics, oauth, vote_key=settings.signing_secret or settings.app_token)
     except Exception as error:  # Slack turned the token down after all, between the check and now
         if oauth is not None:  # nothing asks Slack then
             raise StartFailure(f"could not set up OAuth mode: {redactor.redact(str(error))}") from None

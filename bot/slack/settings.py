@@ -24,10 +24,12 @@ ENVIRONMENT = (
     ("SLACK_APP_TOKEN", "app-level token, xapp-...; selects Socket Mode (required there)"),
     ("PORT", f"HTTP port for Slack (HTTP mode) and /healthz, /readyz, /metrics (default {DEFAULT_PORT})"),
     ("DATABASE_URL", "postgresql://user:password@host:5432/database: a Postgres shared by every replica (default: SQLite, below)"),
-    ("PLACEMENT_DB", f"SQLite file for conversations and handled events when DATABASE_URL is unset (default {DEFAULT_DATABASE})"),
+    ("PLACEMENT_DB", f"SQLite file for conversations, handled events, answer records and votes when DATABASE_URL is unset "
+                     f"(default {DEFAULT_DATABASE})"),
     ("SLACK_API_URL", f"Slack Web API base URL (default {SLACK_API_DEFAULT})"),
     ("LOG_LEVEL", f"{', '.join(LOG_LEVELS)} (default INFO)"),
-    ("PLACEMENT_RETENTION_DAYS", f"days conversations and handled events are kept (default {DEFAULT_RETENTION_DAYS:g})"),
+    ("PLACEMENT_RETENTION_DAYS", f"days conversations, handled events, answer records and votes are kept "
+                                 f"(default {DEFAULT_RETENTION_DAYS:g})"),
     ("PLACEMENT_LEASE_SECONDS", f"how long an answer's claim on an event lasts unrenewed (default {DEFAULT_LEASE_SECONDS:g})"),
 )
 
@@ -118,7 +120,7 @@ def read_settings(socket_mode: bool, environ: Mapping[str, str] = os.environ) ->
         folder = os.path.dirname(os.path.abspath(database_path))
         if not os.path.isdir(folder):
             raise MissingSetting(f"PLACEMENT_DB: the folder {folder!r} does not exist; create it or point PLACEMENT_DB elsewhere")
-    retention_days = _positive_number(environ, "PLACEMENT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
+    retention_days = read_retention_days(environ)
     lease_seconds = _positive_number(environ, "PLACEMENT_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
     return Settings(
         bot_token=bot_token,
@@ -158,6 +160,10 @@ def _oauth_credentials(environ: Mapping[str, str], socket_mode: bool) -> tuple[s
     if client_secret.startswith(("xox", "xapp-")):
         raise MissingSetting("SLACK_CLIENT_SECRET holds a token: it needs the Client Secret from Basic Information -> App Credentials")
     return client_id, client_secret
+
+def read_retention_days(environ: Mapping[str, str] = os.environ) -> float:
+    """PLACEMENT_RETENTION_DAYS (`placement kb misses` reads it too); raises MissingSetting."""
+    return _positive_number(environ, "PLACEMENT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
 
 
 def _positive_number(environ: Mapping[str, str], name: str, default: float) -> float:

@@ -17,6 +17,7 @@ from typing import Callable
 from slack_sdk import WebClient
 
 from ..storage.database import describe
+from ..storage.feedback import FeedbackStore
 from ..storage.interface import ConversationMemory, EventLedger, Workspace
 from .answer_threads import AnswerThreads
 from .event_answers import EventAnswers
@@ -33,7 +34,7 @@ ABANDONED = "abandoned"
 class Upkeep:
     def __init__(self, ledger: EventLedger, conversations: ConversationMemory, answers: EventAnswers, answer_threads: AnswerThreads,
                  client_for: Callable[[Workspace], WebClient | None], retention_seconds: float,
-                 sweep_also: Callable[[], None] | None = None) -> None:
+                 sweep_also: Callable[[], None] | None, feedback: FeedbackStore) -> None:
         """`sweep_also`: more to delete at each sweep (OAuth mode: the expired install states)."""
         self._ledger = ledger
         self._conversations = conversations
@@ -42,6 +43,7 @@ class Upkeep:
         self._client_for = client_for
         self._retention_seconds = retention_seconds
         self._sweep_also = sweep_also
+        self._feedback = feedback
         self._renew_every = ledger.lease_seconds / 3
         self._tick = min(self._renew_every, TAKE_OVER_EVERY_SECONDS)
         self._taking_work = True
@@ -116,5 +118,6 @@ class Upkeep:
         cutoff = time.time() - self._retention_seconds
         self._ledger.forget_older_than(cutoff).result(timeout=30)
         self._conversations.forget_older_than(cutoff).result(timeout=30)
+        self._feedback.forget_older_than(cutoff).result(timeout=30)
         if self._sweep_also is not None:
             self._sweep_also()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Connection, Double, Index, Integer, MetaData, Table, Text, inspect, text
 from sqlalchemy.dialects.postgresql import JSONB
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: answer records and votes (bot/storage/feedback.py)
 
 metadata = MetaData()
 
@@ -44,6 +44,38 @@ events = Table(
     Index("events_by_age", "received_at"),
     Index("events_unfinished", "lease_until", sqlite_where=text("finished_at IS NULL"), postgresql_where=text("finished_at IS NULL")),
     Index("events_by_workspace", "enterprise_id", "team_id"),
+)
+
+# One row per answer: App Home's weekly figures, and the question's text when the bot could not decide.
+answer_records = Table(
+    "answer_records",
+    metadata,
+    Column("answer_id", Text, primary_key=True),
+    Column("team_id", Text, nullable=False),
+    Column("enterprise_id", Text, nullable=False, server_default=text("''")),
+    Column("answered_at", Double, nullable=False),
+    Column("intent", Text, nullable=False),
+    Column("verdict", Text),  # container | vm | hybrid | unknown; NULL for a comparison
+    Column("confidence", Text),
+    Column("question", Text),  # only when the verdict was unknown or the confidence low
+    Index("answer_records_by_workspace", "team_id", "enterprise_id", "answered_at"),
+    Index("answer_records_by_age", "answered_at"),
+)
+
+# One row per person's vote on an answer.
+answer_votes = Table(
+    "answer_votes",
+    metadata,
+    Column("answer_id", Text, primary_key=True),
+    Column("voter", Text, primary_key=True),  # HMAC-SHA256 of workspace, user and answer: never the user id
+    Column("team_id", Text, nullable=False),
+    Column("enterprise_id", Text, nullable=False, server_default=text("''")),
+    Column("helpful", Integer, nullable=False),
+    Column("verdict", Text),
+    Column("confidence", Text),
+    Column("question", Text),  # only while the vote is "not helpful"
+    Column("voted_at", Double, nullable=False),
+    Index("answer_votes_by_age", "voted_at"),
 )
 
 # Taken by whichever replica migrates first; the others wait for it, then find the work done.

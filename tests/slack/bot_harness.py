@@ -97,6 +97,45 @@ class SlackSender:
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
 
+    def interact(self, payload: dict[str, Any]) -> HttpReply:
+        """An interactive payload (a click, a shortcut, a view submission), as Slack posts it."""
+        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    def submit_form(self, view: dict[str, Any], workload: str = "", choices: dict[str, str] | None = None) -> HttpReply:
+        """Submits the modal the bot opened, with `workload` typed and `choices` ({fact: "yes" | "no"}) picked."""
+        return self.interact(view_submission(view, workload, choices or {}))
+
+    def shortcut(self, message: dict[str, Any], channel: str = CHANNEL, response_name: str = "shortcut") -> HttpReply:
+        """"Ask placement" picked in `message`'s menu."""
+        return self.interact({
+            "type": "message_action", "callback_id": "placement_ask_message", "team": {"id": TEAM_ID, "domain": "example"},
+            "user": {"id": USER, "team_id": TEAM_ID}, "channel": {"id": channel, "name": "general"}, "message": message,
+            "message_ts": message.get("ts"), "response_url": self.fake.response_url(response_name),
+            "trigger_id": f"trig{next(_ids)}", "api_app_id": "A0APP", "token": "legacy"})
+
+
+def view_submission(view: dict[str, Any], workload: str, choices: dict[str, str]) -> dict[str, Any]:
+    """The view_submission Slack sends for `view` (as the bot opened it): every input's state."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        if element["type"] == "plain_text_input":
+            values[block["block_id"]] = {element["action_id"]: {"type": "plain_text_input", "value": workload or None}}
+        else:
+            fact = block["block_id"].split(":", 1)[1]
+            picked = next((o for o in element["options"] if o["value"] == choices.get(fact)), element.get("initial_option"))
+            values[block["block_id"]] = {element["action_id"]: {"type": "radio_buttons", "selected_option": picked}}
+    return {"type": "view_submission", "team": {"id": TEAM_ID, "domain": "example"}, "user": {"id": USER, "team_id": TEAM_ID},
+            "api_app_id": "A0APP", "token": "legacy", "trigger_id": f"trig{next(_ids)}",
+            "view": {**view, "id": "V0VIEW", "team_id": TEAM_ID, "state": {"values": values}}}
+
+
+def home_opened(tab: str = "home") -> dict[str, Any]:
+    return {"type": "app_home_opened", "user": USER, "channel": DM_CHANNEL, "tab": tab, "event_ts": f"{time.time():.6f}"}
+
+
 def http_get(url: str, headers: Mapping[str, str] | None = None) -> HttpReply:
     """As a load balancer, Prometheus or a browser asks: a plain GET, no signature; a
     redirect is answered, not followed."""

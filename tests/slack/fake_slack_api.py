@@ -1,7 +1,9 @@
 """A local stand-in for Slack's Web API (and for response_url), on 127.0.0.1.
 
 It answers auth.test for the bot token it was given, records the body of every
-chat.postMessage, chat.update and response_url POST, answers conversations.replies with the
+chat.postMessage, chat.update, views.open, views.publish and response_url POST (a post to a
+user id lands in the DM with them, whose channel id it answers, as Slack does; a channel the
+bot was not invited to can be named, refusing posts with not_in_channel), answers conversations.replies with the
 bot's own posts in that thread (with their metadata when asked for it), and can be told to fail
 (429 with Retry-After, or 500), to be slow, or to hang without ever answering, for the
 next calls of a method.
@@ -45,6 +47,11 @@ class FakeWorkspace:
     bot_id: str = BOT_ID
 
 
+def dm_channel_of(channel: str) -> str:
+    """A user id (U…, W…) posted to names the DM with that user: Slack answers with its D… id."""
+    return "D" + channel[1:] if channel[:1] in ("U", "W") else channel
+
+
 class _ListeningServer(ThreadingHTTPServer):
     # http.server queues 5 connections; a burst from the bot's answer threads overflowed
     # that, and each dropped connection waited a whole second for TCP to try again.
@@ -80,6 +87,7 @@ class FakeSlackApi:
         self._next_ts = 1_700_000_000
         self._app_token: str | None = None
         self._socket_url = ""
+        self._not_member_of: set[str] = set()
         self._server = _ListeningServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -142,6 +150,11 @@ class FakeSlackApi:
         """As an uninstall does: Slack refuses the token from now on."""
         with self._lock:
             self._workspaces.pop(token, None)
+
+    def not_a_member_of(self, channel: str) -> None:
+        """chat.postMessage to `channel` is refused with not_in_channel, as when the bot was not invited."""
+        with self._lock:
+            self._not_member_of.add(channel)
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -222,10 +235,18 @@ class FakeSlackApi:
             return 200, {"ok": True, "has_more": False, "messages": [
                 {"type": "message", "ts": ts, "thread_ts": post.get("thread_ts"), "bot_id": BOT_ID, "text": post.get("text"),
                  **({"metadata": post["metadata"]} if with_metadata and post.get("metadata") else {})} for post, ts in posts]}
+        if method == "chat.postMessage" and body.get("channel") in self._not_member_of:
+            return 200, {"ok": False, "error": "not_in_channel"}
         if method in ("chat.postMessage", "chat.update"):
             ts = self._record(method, body, token)
-            return 200, {"ok": True, "channel": body.get("channel"), "ts": body.get("ts") or ts,
+            return 200, {"ok": True, "channel": dm_channel_of(str(body.get("channel"))), "ts": body.get("ts") or ts,
                          "message": {"text": body.get("text"), "bot_id": BOT_ID}}
+        if method in ("views.open", "views.publish"):
+            if not body.get("trigger_id" if method == "views.open" else "user_id"):
+                return 200, {"ok": False, "error": "invalid_arguments"}
+            self._record(method, body)
+            view = json.loads(body["view"]) if isinstance(body.get("view"), str) else body.get("view")
+            return 200, {"ok": True, "view": {**(view or {}), "id": "V0VIEW"}}
         return 200, {"ok": False, "error": "unknown_method"}
 
     def _authorize_page(self, query: dict[str, str]) -> tuple[int, str]:

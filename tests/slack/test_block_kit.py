@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.answering.answer import ChainStep
-from bot.rendering.block_kit import MAX_BLOCKS, escape, render_answer, render_chain
+from bot.rendering.block_kit import MAX_BLOCKS, VoteValue, escape, render_answer, render_chain
 
 PINGS = ("<!channel>", "<!here>", "<!everyone>", "<@U0OTHER>", "<#C0OTHER>")
 
@@ -44,7 +44,8 @@ def test_escape_leaves_no_ping():
 @given(st.lists(st.sampled_from(list("ab &<>@!#*_~`\n") + list(PINGS) + ["untrusted ", "microservices ", "should our API be a VM? "]), max_size=60).map("".join))
 def test_any_question_renders_within_limits_without_pings(advisor, text):
     answer = advisor.advise(text)
-    for message in (render_answer(answer, "1700000000.000100"), render_chain(answer)):
+    vote = VoteValue("0" * 32, answer.verdict, answer.confidence, text * 40)  # the votes carry the question back
+    for message in (render_answer(answer, "1700000000.000100", vote), render_chain(answer)):
         _within_limits(message.blocks)
         shown = json.dumps(message.blocks) + message.text
         for ping in PINGS:
@@ -66,3 +67,12 @@ def test_a_huge_subject_is_cut_to_fit(advisor):
     message = render_answer(huge, "1700000000.000100")
     _within_limits(message.blocks)
     assert "<!channel>" not in json.dumps(message.blocks)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=3000))
+def test_a_vote_value_holds_the_question_or_its_start_within_slacks_limit(question):
+    value = VoteValue("0" * 32, "vm", "high", question).encode()
+    assert len(value) <= 2000 and "<" not in value and ">" not in value and "&" not in value
+    carried = VoteValue.decode(value).question
+    assert question.startswith(carried) and (carried == question or len(value) > 2000 - 6)  # cut only as much as needed

@@ -54,8 +54,9 @@ def test_a_look_up_in_a_direct_message_is_answered_compactly(bot, fake_slack):
     [posted] = fake_slack.wait_for("chat.postMessage")
     text = all_text(posted)
     assert "Startup Time" in text and "Seconds" in text and "Minutes" in text
-    assert len(posted["blocks"]) <= 3
-    assert not any(block["type"] == "actions" for block in posted["blocks"])
+    assert len(posted["blocks"]) <= 4
+    # no clarifying or Why? buttons: only the votes every answer has
+    assert [block.get("block_id") for block in posted["blocks"] if block["type"] == "actions"] == ["feedback"]
 
 
 def test_the_bots_own_message_other_bots_and_edits_are_acknowledged_but_not_answered(bot, fake_slack):

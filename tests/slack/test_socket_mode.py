@@ -8,7 +8,7 @@ import time
 from typing import Any, Iterator
 
 import pytest
-from bot_harness import BOT_TOKEN, CHANNEL, USER, event_callback, mention
+from bot_harness import BOT_TOKEN, CHANNEL, USER, event_callback, mention, view_submission
 from fake_slack_api import TEAM_ID
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -80,3 +80,18 @@ def test_a_slash_command_over_socket_mode_is_answered_in_its_ack(socket_bot, fak
     assert "Startup Time" in json.dumps(ack["payload"]["blocks"])
     socket_bot.answers.wait_idle(timeout=10)
     assert fake_slack.calls("response") == []
+
+
+def test_the_guided_form_over_socket_mode_opens_and_its_submission_is_answered_once(socket_bot, fake_slack):
+    command = {"team_id": TEAM_ID, "channel_id": CHANNEL, "user_id": USER, "command": "/placement", "text": "",
+               "response_url": fake_slack.response_url("socket"), "trigger_id": "trig-form"}
+    socket_bot.receive("slash_commands", command, "env-5")
+    assert socket_bot.wait_for_ack("env-5") == {"envelope_id": "env-5"}  # nothing to show: the modal opens
+    [opened] = fake_slack.wait_for("views.open")
+    assert opened["trigger_id"] == "trig-form"
+    socket_bot.receive("interactive", view_submission(opened["view"], "our billing API", {"untrusted_code": "yes"}), "env-6")
+    socket_bot.wait_for_ack("env-6")
+    summary, answer = fake_slack.wait_for("chat.postMessage", count=2)
+    socket_bot.answers.wait_idle(timeout=10)
+    assert len(fake_slack.calls("chat.postMessage")) == 2
+    assert summary["channel"] == USER and answer["thread_ts"] and answer["text"].startswith("Virtual machine")

@@ -19,6 +19,7 @@ from ...rendering.block_kit import CLARIFY_NO_ACTION, CLARIFY_YES_ACTION, WHY_AC
 from ..conversation_replies import ConversationReplies
 from ..faults import answer_or_apologize, checked
 from ..workspaces import workspace_of
+from . import ListenerParts, SlackNeeds
 from .slash_command import is_command_thread
 from .thread_messages import post
 
@@ -27,6 +28,8 @@ _CLARIFY = re.compile(f"^(?:{re.escape(CLARIFY_YES_ACTION)}|{re.escape(CLARIFY_N
 MAX_VALUE_LENGTH = 2000
 # A message's ts (as Slack writes it), or a slash command's thread key (slash_command.py).
 _THREAD = re.compile(r"\d{1,12}\.\d{1,9}|command-[0-9a-f]{32}")
+
+NEEDS = SlackNeeds(scopes=("chat:write",), interactive=True)
 
 
 class RefusedButton(ValueError):
@@ -51,7 +54,9 @@ def _channel_of(body: dict[str, Any]) -> str:
     return (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
 
 
-def register(app: App, replies: ConversationReplies) -> None:
+def register(app: App, parts: ListenerParts) -> None:
+    replies = parts.replies
+
     def clarify(clicked: ButtonValue, channel: str, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
         message = replies.reply_to_click(workspace_of(body), channel, clicked.thread, str(clicked.fact), action["action_id"] == CLARIFY_YES_ACTION)
         if is_command_thread(clicked.thread):
@@ -91,9 +96,9 @@ def _on_click(app: App, action_ids: str | re.Pattern, handle: ClickHandler, repl
         def answer() -> None:
             handle(clicked, _channel_of(body), body, action, client, respond)
 
-        answer_or_apologize(logger, f"click {action.get('action_id')}", answer, _apologizer(respond))
+        answer_or_apologize(logger, f"click {action.get('action_id')}", answer, apologizer(respond))
 
 
-def _apologizer(respond: Respond) -> Callable[[str], None]:
+def apologizer(respond: Respond) -> Callable[[str], None]:
     """Only the person who clicked sees the apology."""
     return lambda apology: respond(text=apology, response_type="ephemeral", replace_original=False)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from ...storage.interface import Claim
 from ..event_claims import CLAIM_KEY
+from . import ListenerParts, SlackNeeds
 
-if TYPE_CHECKING:  # event_answers imports this package
-    from ..event_answers import EventAnswers
+NEEDS = SlackNeeds(bot_events=("message.im",), scopes=("im:history", "chat:write"), messages_tab=True)
 
 
-def register(app: App, answers: EventAnswers) -> None:
+def register(app: App, parts: ListenerParts) -> None:
+    answers = parts.answers
+
     # `@app.event("message")` rather than `@app.message()`: the latter leaves edits and
     # deletes unmatched, Bolt answers them 404, and Slack retries them. Every message event
     # is finished in the ledger, answered or not.

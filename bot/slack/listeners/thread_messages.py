@@ -63,6 +63,7 @@ def answer_in_thread(
     return answer_or_apologize(
         logger,
         f"event {event_id}",
-        lambda: post(client, channel, thread, replies.reply_to_text(workspace, channel, thread, event.get("text") or "", starts_thread="thread_ts" not in event), event_id),
+        lambda: post(client, channel, thread, replies.reply_to_text(workspace, channel, thread, event.get("text") or "",
+                                                                    starts_thread="thread_ts" not in event), event_id),
         lambda apology: client.chat_postMessage(channel=channel, thread_ts=thread, text=apology),
     )

@@ -7,17 +7,19 @@ left to a 404 that Slack retries) and finished."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import App
 
 from ..installations import WORKSPACE_REMOVALS
+from . import ListenerParts, SlackNeeds
 
-if TYPE_CHECKING:  # event_answers imports this package
-    from ..event_answers import EventAnswers
+NEEDS = SlackNeeds(bot_events=tuple(sorted(WORKSPACE_REMOVALS)))
 
 
-def register(app: App, answers: "EventAnswers") -> None:
+def register(app: App, parts: ListenerParts) -> None:
+    answers = parts.answers
+
     def forget_workspace(body: dict[str, Any], logger: logging.Logger) -> None:
         answers.answer(None, logger, body)
 
