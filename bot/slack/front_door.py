@@ -44,6 +44,11 @@ MAX_SIGNATURE_AGE_SECONDS = 5 * 60
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 
+# Each visit to the install page stores an OAuth state (kept 10 minutes): unsigned visitors
+# may not grow the database faster than this. Real installs come a few a day.
+INSTALL_PAGES_PER_WINDOW = 60
+INSTALL_WINDOW_SECONDS = 60.0
+
 WsgiApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 
 
@@ -75,6 +80,23 @@ class _RefusalLog:
         logger.warning("refused a request from %s: %s (%d bytes)", peer, reason, size)
 
 
+class _Budget:
+    """At most `limit` uses per window, for everyone together."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self._limit, self._window = limit, window
+        self._lock = threading.Lock()
+        self._window_start, self._used = 0.0, 0
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._window_start >= self._window:
+                self._window_start, self._used = now, 0
+            self._used += 1
+            return self._used <= self._limit
+
+
 class FrontDoor:
     def __init__(self, app: WsgiApp, signing_secret: str, path: str, oauth_flow: OAuthFlow | None = None) -> None:
         self._app = app
@@ -82,6 +104,8 @@ class FrontDoor:
         self._path = path
         self._log = _RefusalLog(REFUSALS_LOGGED_PER_WINDOW, REFUSAL_WINDOW_SECONDS)
         self._install_pages: dict[str, Callable[[BoltRequest], BoltResponse]] = {}
+        self._install_path = oauth_flow.install_path if oauth_flow is not None else None
+        self._install_budget = _Budget(INSTALL_PAGES_PER_WINDOW, INSTALL_WINDOW_SECONDS)
         if oauth_flow is not None:
             self._install_pages = {oauth_flow.install_path: oauth_flow.handle_installation,
                                    oauth_flow.redirect_uri_path: oauth_flow.handle_callback}
@@ -112,6 +136,9 @@ class FrontDoor:
         none) and failures in one line."""
         if environ.get("REQUEST_METHOD") != "GET":
             return text_reply(start_response, "405 Method Not Allowed", "GET only")
+        if environ.get("PATH_INFO") == self._install_path and not self._install_budget.take():
+            self._log.refused("too many visits to the install page", 0, str(environ.get("REMOTE_ADDR")))
+            return text_reply(start_response, "429 Too Many Requests", "too many installs at once; try again in a minute")
         request = BoltRequest(body="", query=environ.get("QUERY_STRING") or "", headers=WsgiHttpRequest(environ).get_headers())
         try:
             response = page(request)

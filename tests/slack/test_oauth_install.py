@@ -37,6 +37,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from bot.rendering.block_kit import CLARIFY_YES_ACTION
 from bot.slack.event_answers import FORGOTTEN
 from bot.slack.event_claims import event_payload
+from bot.slack.front_door import INSTALL_PAGES_PER_WINDOW, REFUSALS_LOGGED_PER_WINDOW
 from bot.slack.installations import InstallationStores, OAuthMode
 from bot.storage.conversations import ConversationStore
 from bot.storage.database import open_database
@@ -348,3 +349,11 @@ def test_an_uninstall_whose_forgetting_failed_is_forgotten_by_the_next_process(f
         second.stop()
     with sqlite3.connect(database_path) as connection:
         assert connection.execute("SELECT outcome FROM events WHERE event_id = 'Ev0UNINSTALL'").fetchone() == (FORGOTTEN,)
+
+
+def test_a_flood_of_install_page_visits_is_refused_before_it_grows_the_database(oauth_bot, caplog, database_path):
+    statuses = [http_get(oauth_bot.base_url + INSTALL_PATH).status for _ in range(INSTALL_PAGES_PER_WINDOW + 40)]
+    assert statuses.count(200) == INSTALL_PAGES_PER_WINDOW and set(statuses[INSTALL_PAGES_PER_WINDOW:]) == {429}
+    with sqlite3.connect(database_path) as connection:
+        assert connection.execute("SELECT count(*) FROM slack_oauth_states").fetchone()[0] == INSTALL_PAGES_PER_WINDOW
+    assert len(_refusal_lines(caplog)) <= REFUSALS_LOGGED_PER_WINDOW + 1
