@@ -44,15 +44,16 @@ def _start(fake_slack, database_path: str) -> tuple[subprocess.Popen, SlackSende
     return process, SlackSender(f"http://127.0.0.1:{env['PORT']}/slack/events", fake_slack)
 
 
-def _deliver(sender: SlackSender, deliveries: list[tuple[str, str, int | None]]) -> list[tuple[str, str, int | None]]:
-    """Sends each (event id, ts, retry number); returns those not acknowledged with a 200."""
+def _deliver(deliveries: list[tuple[SlackSender, str, str, int | None]]) -> list[tuple[str, str, int | None]]:
+    """Sends each (replica, event id, ts, retry number) from concurrent senders; returns the
+    (event id, ts, next retry number) of those not acknowledged with a 200, as Slack would retry them."""
     unacked, lock = [], threading.Lock()
 
-    def send(delivery: tuple[str, str, int | None]) -> None:
-        event_id, ts, retry = delivery
+    def send(delivery: tuple[SlackSender, str, str, int | None]) -> None:
+        replica, event_id, ts, retry = delivery
         try:
-            acked = sender.send_event(_event(ts), event_id=event_id, retry_num=retry).status == 200
-        except (OSError, HTTPException):  # refused, or cut off by the kill
+            acked = replica.send_event(_event(ts), event_id=event_id, retry_num=retry).status == 200
+        except (OSError, HTTPException):  # refused, or cut off by a kill
             acked = False
         if not acked:
             with lock:
@@ -94,7 +95,7 @@ def test_sigkill_at_random_points_during_bursts_answers_every_event_once(fake_sl
             events.update({ts: event_id for event_id, ts, _ in burst})
             killer = threading.Timer(rng.uniform(*KILL_AFTER_SECONDS), process.kill)
             killer.start()
-            redeliver = _deliver(sender, redeliver + burst)
+            redeliver = _deliver([(sender, *delivery) for delivery in redeliver + burst])
             killer.join()
             process.wait(timeout=30)
         finally:
@@ -109,7 +110,7 @@ def test_sigkill_at_random_points_during_bursts_answers_every_event_once(fake_sl
     process, sender = _start(fake_slack, database_path)
     try:
         while redeliver:  # Slack's retries of what the last killed process never acknowledged
-            redeliver = _deliver(sender, redeliver)
+            redeliver = _deliver([(sender, *delivery) for delivery in redeliver])
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not all(ts in fake_slack.received_at for ts in events):
             time.sleep(0.1)

@@ -15,14 +15,13 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from http.client import HTTPException
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 from bot_harness import BOT_TOKEN, DM_CHANNEL, SlackSender, all_text, direct_message, http_get, mention, serve_environment
 from fake_slack_api import FakeSlackApi
-from test_crashes import QUESTIONS, _event
+from test_crashes import QUESTIONS, _deliver, _event
 from test_serve import REPO, _wait_until_listening
 
 from bot.slack.server import ANSWER_THREADS
@@ -33,7 +32,6 @@ LEASE_SECONDS = 1.0  # a killed replica's events are taken over this long after 
 QUIET_SECONDS = LEASE_SECONDS * 3
 ANSWER_TIMEOUT = 60.0
 START_TIMEOUT = 60.0
-SENDERS = 8
 # A person reads an answer before writing again. The bot saves what a message said as it posts
 # the answer, without waiting for the commit, so a reply in the same millisecond could miss it.
 READING_SECONDS = 1.0
@@ -109,26 +107,6 @@ def replicas(request, tmp_path_factory) -> Iterator[Replicas]:
             group.stop()
     for replica in group.all:
         assert "Traceback" not in replica.log(), replica.log()
-
-
-def _deliver(deliveries: list[tuple[SlackSender, str, str, int | None]]) -> list[tuple[str, str, int | None]]:
-    """Sends each (replica, event id, ts, retry number) from concurrent senders; returns the
-    (event id, ts, next retry number) of those not acknowledged with a 200, as Slack would retry them."""
-    unacked, lock = [], threading.Lock()
-
-    def send(delivery: tuple[SlackSender, str, str, int | None]) -> None:
-        replica, event_id, ts, retry = delivery
-        try:
-            acked = replica.send_event(_event(ts), event_id=event_id, retry_num=retry).status == 200
-        except (OSError, HTTPException):  # refused, or cut off by a kill
-            acked = False
-        if not acked:
-            with lock:
-                unacked.append((event_id, ts, min((retry or 0) + 1, 3)))
-
-    with ThreadPoolExecutor(max_workers=SENDERS) as senders:
-        list(senders.map(send, deliveries))
-    return unacked
 
 
 def _posts_once_quiet(fake: FakeSlackApi, threads: list[str]) -> Counter[str]:
