@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bot_harness import CHANNEL, DM_CHANNEL, RunningBot, all_text, button, direct_message, mention
+from bot_harness import CHANNEL, DM_CHANNEL, WORKSPACE, RunningBot, all_text, button, direct_message, mention
 
 from bot.rendering.block_kit import CLARIFY_NO_ACTION, CLARIFY_YES_ACTION, WHY_ACTION
+from bot.storage.conversations import ConversationStore
+from bot.storage.database import open_database
 
 QUESTION_TS = "1700001000.000100"
 
@@ -98,3 +100,16 @@ def test_a_restart_between_question_and_follow_up_keeps_the_conversation(fake_sl
     finally:
         second_run.stop()
     assert follow_up["text"].startswith("Hybrid")
+
+
+def test_an_uninstall_in_single_token_mode_deletes_what_the_workspace_said(bot, fake_slack, database_path):
+    bot.send_event(mention("should our billing API be a container? it runs plugins we don't trust", ts="1700007000.000100"))
+    fake_slack.wait_for("chat.postMessage")
+    bot.settle()
+    bot.database.write(lambda connection: None)  # writes land in order: the thread is saved
+    stored = ConversationStore(open_database(database_path))
+    assert stored.find(WORKSPACE, CHANNEL, "1700007000.000100") is not None
+    assert bot.send_event({"type": "app_uninstalled"}).status == 200
+    bot.settle()
+    assert stored.find(WORKSPACE, CHANNEL, "1700007000.000100") is None
+    assert bot.get("/healthz").status == 200
