@@ -68,8 +68,8 @@ class TimedFakeSlackApi(FakeSlackApi):
         self.arrivals: dict[str, list[float]] = {}
         self._arrived = threading.Condition()
 
-    def _record(self, method, body):
-        ts = super()._record(method, body)
+    def _record(self, method, body, token=""):
+        ts = super()._record(method, body, token)
         if method == "chat.postMessage":
             with self._arrived:
                 self.arrivals.setdefault(str(body.get("thread_ts")), []).append(time.perf_counter())
