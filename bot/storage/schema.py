@@ -97,7 +97,8 @@ def migrate(connection: Connection) -> None:
     version = _version(connection, tables)
     if version >= SCHEMA_VERSION:
         return
-    if connection.dialect.name == "sqlite" and tables & {"conversations", "events", "handled_events"}:
+    before_schema_versions = "schema_version" not in tables and connection.dialect.name == "sqlite"
+    if before_schema_versions and tables & {"conversations", "events", "handled_events"}:
         _upgrade_sqlite_file(connection, tables)
     metadata.create_all(connection)
     connection.execute(schema_version.delete())

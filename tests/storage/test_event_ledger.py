@@ -176,6 +176,22 @@ def test_a_file_of_version_2_gains_workspaces_and_keeps_its_threads_and_events(t
     assert [t.event_id for t in DatabaseEventLedger(database, LEASE, clock).take_over_expired(10).taken] == ["Ev-open"]
 
 
+def test_a_database_of_version_3_gains_the_feedback_tables_and_keeps_its_workspaces(database_location):
+    store = ConversationStore(open_database(database_location))
+    other = Workspace("", "T1OTHER")
+    for workspace in (TEAM, other):
+        store.merge(workspace, "C1", "1.0", f"billing in {workspace.team_id}", (FactFinding("gpu", True, "a GPU"),)).result()
+    database = open_database(database_location)
+    database.write(lambda connection: [connection.execute(text(statement)) for statement in (
+        "UPDATE schema_version SET version = 3", "DROP TABLE answer_records", "DROP TABLE answer_votes")])
+    upgraded = open_database(database_location)
+    fresh = ConversationStore(upgraded)
+    assert fresh.find(TEAM, "C1", "1.0").subject == "billing in T0TEAM"
+    assert fresh.find(other, "C1", "1.0").subject == "billing in T1OTHER"
+    with upgraded.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM answer_records")).scalar() == 0
+
+
 def test_two_workspaces_with_the_same_channel_and_thread_never_mix(database_location):
     store = ConversationStore(open_database(database_location))
     other = Workspace("", "T1OTHER")
