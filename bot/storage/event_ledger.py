@@ -65,7 +65,6 @@ _TAKE_OVER = (update(events).where(events.c.event_id.in_(_EXPIRED.scalar_subquer
               .returning(events.c.event_id, events.c.payload))
 _HAND_BACK = update(events).where(events.c.owner == _owner, events.c.finished_at.is_(None)).values(lease_until=0)
 _FORGET = delete(events).where(events.c.received_at < bindparam("cutoff"))
-_FORGET_WORKSPACE = delete(events).where(events.c.enterprise_id == bindparam("enterprise"), events.c.team_id == bindparam("team"))
 
 
 class DatabaseEventLedger:
@@ -112,7 +111,3 @@ class DatabaseEventLedger:
 
     def forget_older_than(self, cutoff: float) -> "Future[object]":
         return self._database.submit(lambda connection: connection.execute(_FORGET, {"cutoff": cutoff}))
-
-    def forget_workspace(self, workspace: Workspace) -> None:
-        values = {"enterprise": workspace.enterprise_id, "team": workspace.team_id}
-        self._database.write(lambda connection: connection.execute(_FORGET_WORKSPACE, values))

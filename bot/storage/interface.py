@@ -97,9 +97,6 @@ class EventLedger(Protocol):
     def forget_older_than(self, cutoff: float) -> "Future[object]":
         """Deletes events received before `cutoff` (seconds since the epoch)."""
 
-    def forget_workspace(self, workspace: Workspace) -> None:
-        """Deletes every event of `workspace` (it uninstalled the app)."""
-
 
 class ConversationMemory(Protocol):
     def find(self, workspace: Workspace, channel: str, thread: str) -> Conversation | None: ...

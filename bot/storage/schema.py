@@ -43,7 +43,6 @@ events = Table(
     Column("team_id", Text, nullable=False, server_default=text("''")),
     Index("events_by_age", "received_at"),
     Index("events_unfinished", "lease_until", sqlite_where=text("finished_at IS NULL"), postgresql_where=text("finished_at IS NULL")),
-    Index("events_by_workspace", "enterprise_id", "team_id"),
 )
 
 # One row per answer: App Home's weekly figures, and the question's text when the bot could not decide.
