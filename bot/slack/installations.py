@@ -34,6 +34,8 @@ def removes_workspace(event: Mapping[str, Any]) -> bool:
     if event.get("type") == "tokens_revoked":
         return bool(((event.get("tokens") or {}).get("bot")))
     return event.get("type") == "app_uninstalled"
+
+
 # Bolt's own default: an install must be completed within 10 minutes of opening the page.
 STATE_EXPIRATION_SECONDS = 600
 

@@ -84,8 +84,8 @@ class ConversationStore:
             conversation = merged(self._unsaved.get(key, earlier), workspace, channel, thread, subject, said)
             self._unsaved[key] = conversation
         facts = {f.fact: {"value": f.value, "evidence": f.evidence} for f in said}
-        values = {"enterprise_id": workspace.enterprise_id, "team_id": workspace.team_id, "channel": channel, "thread": thread, "subject": subject, "facts": facts,
-                  "updated_at": time.time()}
+        values = {"enterprise_id": workspace.enterprise_id, "team_id": workspace.team_id, "channel": channel, "thread": thread,
+                  "subject": subject, "facts": facts, "updated_at": time.time()}
         saved = self._database.submit(lambda connection: connection.execute(self._merge, values))
         saved.add_done_callback(lambda _: self._forget_unsaved(key, conversation))
         return saved

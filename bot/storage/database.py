@@ -117,7 +117,7 @@ class Database:
 
     def submit(self, change: Write, waited_for: bool = False) -> "Future[Result]":
         """Queues `change(connection)` for the writer thread, which runs it in a
-        transaction it may share with other writes (each in a savepoint of its own).
+        transaction it may share with other writes (run again without it if it fails).
         The future holds its result, or the DatabaseError it failed with. Writes run
         in the order they were submitted."""
         done: Future = Future()

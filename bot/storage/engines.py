@@ -75,7 +75,7 @@ def _sqlite_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "connect")
     def set_up(dbapi_connection: Any, record: Any) -> None:
-        # pysqlite's own implicit BEGIN would defeat SAVEPOINTs and BEGIN IMMEDIATE; the
+        # pysqlite's own implicit BEGIN would defeat BEGIN IMMEDIATE; the
         # "begin" listener below says when a transaction starts. Reads run one statement each.
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA synchronous=NORMAL")
